@@ -1,0 +1,23 @@
+package local.textchat.registry;
+
+import java.util.List;
+
+/** The outcome of {@link Registry#claim}. */
+public sealed interface Claim {
+
+    /** The name is now this socket's; {@code others} are the names that were already online. */
+    record Claimed(User user, List<String> others) implements Claim {
+    }
+
+    /** Someone else holds the name (compared case-insensitively). */
+    record Taken() implements Claim {
+    }
+
+    /** This socket is already logged in. */
+    record AlreadyLoggedIn(User user) implements Claim {
+    }
+
+    /** The configured maximum of logged-in users is reached. */
+    record Full() implements Claim {
+    }
+}

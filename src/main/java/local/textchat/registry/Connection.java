@@ -1,0 +1,19 @@
+package local.textchat.registry;
+
+import local.textchat.protocol.ServerMessage;
+
+/**
+ * How a message reaches one user's socket. Sends are asynchronous and never throw: a
+ * connection that cannot keep up or has failed closes itself.
+ */
+public interface Connection {
+
+    /** A short id for log lines. */
+    String id();
+
+    /** Queue {@code message} for this socket, after everything queued before it. */
+    void send(ServerMessage message);
+
+    /** Close the socket with a WebSocket close code. */
+    void close(int code, String reason);
+}

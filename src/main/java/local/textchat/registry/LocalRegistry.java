@@ -1,0 +1,123 @@
+package local.textchat.registry;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import local.textchat.protocol.Names;
+
+/**
+ * The single-node registry: concurrent maps in this JVM. Reads (every relayed message asks
+ * {@link #userOn} and {@link #paired}) take no lock; the rare changes of who is online and who
+ * is paired take one lock, so a pairing can never outlive either of its users.
+ */
+@ApplicationScoped
+public class LocalRegistry implements Registry {
+
+    private final ConcurrentMap<String, User> byKey = new ConcurrentHashMap<>();
+    private final ConcurrentMap<Connection, User> byConnection = new ConcurrentHashMap<>();
+    private final Object lock = new Object();
+    private volatile int maxUsers = Integer.MAX_VALUE;
+
+    /** Cap the number of logged-in users (logins past it are refused as {@link Claim.Full}). */
+    public void setMaxUsers(int maxUsers) {
+        this.maxUsers = maxUsers;
+    }
+
+    @Override
+    public Claim claim(String name, Connection connection) {
+        String key = Names.key(name);
+        synchronized (lock) {
+            User existing = byConnection.get(connection);
+            if (existing != null) {
+                return new Claim.AlreadyLoggedIn(existing);
+            }
+            if (byKey.containsKey(key)) {
+                return new Claim.Taken();
+            }
+            if (byKey.size() >= maxUsers) {
+                return new Claim.Full();
+            }
+            List<String> others = new ArrayList<>(byKey.size());
+            for (User u : byKey.values()) {
+                others.add(u.name());
+            }
+            User user = new User(name, key, connection);
+            byKey.put(key, user);
+            byConnection.put(connection, user);
+            return new Claim.Claimed(user, others);
+        }
+    }
+
+    @Override
+    public Optional<User> userOn(Connection connection) {
+        return Optional.ofNullable(byConnection.get(connection));
+    }
+
+    @Override
+    public Optional<User> find(String name) {
+        return Optional.ofNullable(byKey.get(Names.key(name)));
+    }
+
+    @Override
+    public Collection<User> online() {
+        return List.copyOf(byKey.values());
+    }
+
+    @Override
+    public boolean pair(User a, User b) {
+        synchronized (lock) {
+            if (!isCurrent(a) || !isCurrent(b)) {
+                return false;
+            }
+            a.peers.add(b);
+            b.peers.add(a);
+            return true;
+        }
+    }
+
+    @Override
+    public boolean paired(User a, User b) {
+        return a.peers.contains(b);
+    }
+
+    @Override
+    public boolean unpair(User a, User b) {
+        synchronized (lock) {
+            boolean was = a.peers.remove(b);
+            b.peers.remove(a);
+            return was;
+        }
+    }
+
+    @Override
+    public Optional<Departure> release(Connection connection) {
+        synchronized (lock) {
+            User user = byConnection.remove(connection);
+            if (user == null) {
+                return Optional.empty();
+            }
+            byKey.remove(user.key(), user);
+            List<User> peers = List.copyOf(user.peers);
+            for (User peer : peers) {
+                peer.peers.remove(user);
+            }
+            user.peers.clear();
+            return Optional.of(new Departure(user, peers));
+        }
+    }
+
+    @Override
+    public int size() {
+        return byKey.size();
+    }
+
+    private boolean isCurrent(User user) {
+        return byKey.get(user.key()) == user;
+    }
+}

@@ -1,0 +1,29 @@
+package local.textchat.web;
+
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.Map;
+
+import jakarta.servlet.ServletContext;
+import jakarta.servlet.ServletContextEvent;
+import jakarta.servlet.ServletContextListener;
+import jakarta.servlet.annotation.WebListener;
+
+import local.textchat.config.ContextParams;
+
+/** Hands the deployment's {@code textchat.*} context init parameters to the settings. */
+@WebListener
+public class ContextParamsListener implements ServletContextListener {
+
+    @Override
+    public void contextInitialized(ServletContextEvent event) {
+        ServletContext context = event.getServletContext();
+        Map<String, String> params = new HashMap<>();
+        for (String name : Collections.list(context.getInitParameterNames())) {
+            if (name.startsWith("textchat.")) {
+                params.put(name, context.getInitParameter(name));
+            }
+        }
+        ContextParams.publish(params);
+    }
+}
