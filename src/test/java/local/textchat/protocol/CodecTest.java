@@ -1,0 +1,170 @@
+package local.textchat.protocol;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.StringReader;
+import java.math.BigDecimal;
+import java.util.List;
+
+import jakarta.json.Json;
+import jakarta.json.JsonArray;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonValue;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** Every message type decodes or encodes exactly; every malformed frame maps to its error code. */
+class CodecTest {
+
+    private static JsonObject json(String text) {
+        return Json.createReader(new StringReader(text)).readObject();
+    }
+
+    private static final String SDP = "{\"type\":\"offer\",\"sdp\":\"v=0\\r\\n\",\"extra\":[true,1,null]}";
+
+    @Test
+    void login() {
+        ClientMessage m = Codec.decode("{\"type\":\"login\",\"name\":\"alice\"}");
+        assertEquals(new ClientMessage.Login("alice", null), m);
+        assertEquals(new ClientMessage.Login("alice", "t0k"),
+                Codec.decode("{\"token\":\"t0k\",\"name\":\"alice\",\"type\":\"login\"}"));
+    }
+
+    @Test
+    void offerKeepsItsPayloadExactly() {
+        ClientMessage.Offer offer = (ClientMessage.Offer) Codec.decode(
+                "{\"type\":\"offer\",\"name\":\"bob\",\"offer\":" + SDP + "}");
+        assertEquals("bob", offer.name());
+        assertEquals(json(SDP), offer.offer());
+    }
+
+    @Test
+    void answer() {
+        ClientMessage.Answer answer = (ClientMessage.Answer) Codec.decode(
+                "{\"type\":\"answer\",\"name\":\"alice\",\"answer\":{\"type\":\"answer\",\"sdp\":\"x\"}}");
+        assertEquals(json("{\"type\":\"answer\",\"sdp\":\"x\"}"), answer.answer());
+    }
+
+    @Test
+    void candidateAndEndOfCandidates() {
+        ClientMessage.Candidate c = (ClientMessage.Candidate) Codec.decode(
+                "{\"type\":\"candidate\",\"name\":\"bob\",\"candidate\":{\"candidate\":\"c\",\"sdpMLineIndex\":0}}");
+        assertEquals(0, c.candidate().getInt("sdpMLineIndex"));
+        ClientMessage.Candidate end = (ClientMessage.Candidate) Codec.decode(
+                "{\"type\":\"candidate\",\"name\":\"bob\",\"candidate\":null}");
+        assertNull(end.candidate());
+    }
+
+    @Test
+    void leaveDeclinePing() {
+        assertEquals(new ClientMessage.Leave("bob"), Codec.decode("{\"type\":\"leave\",\"name\":\"bob\"}"));
+        assertEquals(new ClientMessage.Decline("bob", "busy"),
+                Codec.decode("{\"type\":\"decline\",\"name\":\"bob\",\"reason\":\"busy\"}"));
+        assertEquals(new ClientMessage.Decline("bob", null), Codec.decode("{\"type\":\"decline\",\"name\":\"bob\"}"));
+        assertEquals(new ClientMessage.Ping("x"), Codec.decode("{\"type\":\"ping\",\"id\":\"x\"}"));
+        assertEquals(0, new BigDecimal("7").compareTo(
+                (BigDecimal) ((ClientMessage.Ping) Codec.decode("{\"type\":\"ping\",\"id\":7}")).id()));
+        assertEquals(new ClientMessage.Ping(null), Codec.decode("{\"type\":\"ping\"}"));
+    }
+
+    @Test
+    void typeNeedNotComeFirst() {
+        assertInstanceOf(ClientMessage.Leave.class, Codec.decode("{\"name\":\"bob\",\"type\":\"leave\"}"));
+    }
+
+    @ParameterizedTest(name = "{0} -> {1}")
+    @CsvSource(delimiter = '|', quoteCharacter = '`', value = {
+            "``                                   | BAD_JSON",
+            "`   `                                | BAD_JSON",
+            "{                                    | BAD_JSON",
+            "null                                 | BAD_JSON",
+            "42                                   | BAD_JSON",
+            "{\"type\":\"ping\"}{}                | BAD_JSON",
+            "{\"type\":\"ping\",}                 | BAD_JSON",
+            "{}                                   | INVALID_MESSAGE",
+            "{\"type\":[]}                        | INVALID_MESSAGE",
+            "{\"type\":\"\"}                      | UNKNOWN_TYPE",
+            "{\"type\":\"error\"}                 | UNKNOWN_TYPE",
+            "{\"type\":\"login\",\"name\":{}}     | INVALID_MESSAGE",
+            "{\"type\":\"offer\",\"name\":\"b\",\"offer\":null} | INVALID_MESSAGE",
+            "{\"type\":\"offer\",\"name\":\"b\",\"offer\":{\"type\":\"offer\",\"sdp\":null}} | INVALID_MESSAGE",
+            "{\"type\":\"candidate\",\"name\":\"b\",\"candidate\":{\"candidate\":1}} | INVALID_MESSAGE",
+            "{\"type\":\"candidate\",\"name\":\"b\",\"candidate\":[]} | INVALID_MESSAGE",
+            "{\"type\":\"decline\",\"name\":\"b\",\"reason\":\"nope\"} | INVALID_MESSAGE",
+            "{\"type\":\"ping\",\"id\":[1]}       | INVALID_MESSAGE",
+            "{\"type\":\"ping\",\"id\":true}      | INVALID_MESSAGE"
+    })
+    void malformedFramesMapToTheirCode(String frame, ErrorCode code) {
+        ProtocolViolation v = assertThrows(ProtocolViolation.class, () -> Codec.decode(frame));
+        assertEquals(code, v.code());
+        assertTrue(v.getMessage() != null && !v.getMessage().isBlank());
+        assertEquals(0, v.getStackTrace().length, "client mistakes carry no stack trace");
+    }
+
+    @Test
+    void errorMessagesNameTheField() {
+        ProtocolViolation v = assertThrows(ProtocolViolation.class,
+                () -> Codec.decode("{\"type\":\"offer\",\"name\":\"b\",\"offer\":{\"type\":\"offer\"}}"));
+        assertTrue(v.getMessage().contains("offer.sdp"), v.getMessage());
+    }
+
+    @Test
+    void nestingPastTheParserDepthIsBadJson() {
+        String deep = "{\"type\":\"ping\",\"x\":" + "[".repeat(100_000) + "]".repeat(100_000) + "}";
+        assertEquals(ErrorCode.BAD_JSON, assertThrows(ProtocolViolation.class, () -> Codec.decode(deep)).code());
+    }
+
+    @Test
+    void everyServerMessageEncodesWithItsType() {
+        JsonArray ice = Json.createArrayBuilder().add(Json.createObjectBuilder().add("urls", "stun:x")).build();
+        JsonObject sdp = json(SDP);
+        record Case(ServerMessage message, String expected) {
+        }
+        List<Case> cases = List.of(
+                new Case(ServerMessage.Login.accepted("alice", List.of("bob"), ice, null),
+                        "{\"type\":\"login\",\"iceServers\":[{\"urls\":\"stun:x\"}],\"name\":\"alice\","
+                                + "\"success\":true,\"users\":[\"bob\"]}"),
+                new Case(ServerMessage.Login.refused(LoginRefusal.TAKEN),
+                        "{\"type\":\"login\",\"reason\":\"taken\",\"success\":false}"),
+                new Case(new ServerMessage.Offer("alice", sdp), "{\"type\":\"offer\",\"name\":\"alice\",\"offer\":" + SDP + "}"),
+                new Case(new ServerMessage.Answer("bob", sdp), "{\"type\":\"answer\",\"answer\":" + SDP + ",\"name\":\"bob\"}"),
+                new Case(new ServerMessage.Candidate("bob", null), "{\"type\":\"candidate\",\"candidate\":null,\"name\":\"bob\"}"),
+                new Case(new ServerMessage.Leave("bob"), "{\"type\":\"leave\",\"name\":\"bob\"}"),
+                new Case(new ServerMessage.Decline("bob", "busy"), "{\"type\":\"decline\",\"name\":\"bob\",\"reason\":\"busy\"}"),
+                new Case(new ServerMessage.Online("bob"), "{\"type\":\"online\",\"name\":\"bob\"}"),
+                new Case(new ServerMessage.Offline("bob"), "{\"type\":\"offline\",\"name\":\"bob\"}"),
+                new Case(new ServerMessage.Pong(new BigDecimal("42")), "{\"type\":\"pong\",\"id\":42}"),
+                new Case(new ServerMessage.Pong(null), "{\"type\":\"pong\"}"),
+                new Case(ServerMessage.Error.of(ErrorCode.NOT_IN_CALL, "no"),
+                        "{\"type\":\"error\",\"code\":\"not-in-call\",\"message\":\"no\"}"));
+        for (Case c : cases) {
+            String text = Codec.encode(c.message());
+            assertEquals(json(c.expected()), json(text), () -> "encoding " + c.message());
+            assertTrue(text.startsWith("{\"type\":"), () -> "type first: " + text);
+        }
+    }
+
+    @Test
+    void relayedPayloadsRoundTripUnchanged() {
+        String frame = "{\"type\":\"offer\",\"name\":\"bob\",\"offer\":" + SDP + "}";
+        ClientMessage.Offer in = (ClientMessage.Offer) Codec.decode(frame);
+        JsonObject out = json(Codec.encode(new ServerMessage.Offer("alice", in.offer())));
+        assertEquals(json(SDP), out.getJsonObject("offer"));
+        assertEquals(JsonValue.TRUE, out.getJsonObject("offer").getJsonArray("extra").get(0));
+    }
+
+    @Test
+    void encoderAndDecoderClassesUseTheCodec() throws Exception {
+        MessageDecoder decoder = new MessageDecoder(1024);
+        assertEquals(new ClientMessage.Leave("x"), decoder.decode("{\"type\":\"leave\",\"name\":\"x\"}"));
+        assertThrows(MessageDecoder.Rejected.class, () -> decoder.decode("nope"));
+        assertThrows(MessageDecoder.Oversized.class, () -> decoder.decode("{\"type\":\"ping\",\"id\":\"" + "é".repeat(600) + "\"}"));
+        assertEquals("{\"type\":\"leave\",\"name\":\"x\"}", new MessageEncoder().encode(new ServerMessage.Leave("x")));
+    }
+}

@@ -1,0 +1,153 @@
+package local.textchat.registry;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.junit.jupiter.api.Test;
+
+import local.textchat.protocol.ServerMessage;
+
+class LocalRegistryTest {
+
+    private static final AtomicInteger IDS = new AtomicInteger();
+
+    /** A connection that only remembers what it was sent. */
+    static final class Recorder implements Connection {
+        final String id = "c" + IDS.incrementAndGet();
+        final List<ServerMessage> sent = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+        @Override
+        public String id() {
+            return id;
+        }
+
+        @Override
+        public void send(ServerMessage message) {
+            sent.add(message);
+        }
+
+        @Override
+        public void close(int code, String reason) {
+        }
+    }
+
+    private final LocalRegistry registry = new LocalRegistry();
+
+    private User claim(String name, Connection c) {
+        return ((Claim.Claimed) registry.claim(name, c)).user();
+    }
+
+    @Test
+    void claimFindRelease() {
+        Recorder c = new Recorder();
+        Claim claim = registry.claim("Alice", c);
+        User alice = assertInstanceOf(Claim.Claimed.class, claim).user();
+        assertEquals(Optional.of(alice), registry.find("ALICE"));
+        assertEquals(Optional.of(alice), registry.userOn(c));
+        assertInstanceOf(Claim.Taken.class, registry.claim("alice", new Recorder()));
+        assertInstanceOf(Claim.AlreadyLoggedIn.class, registry.claim("other", c));
+        Departure d = registry.release(c).orElseThrow();
+        assertEquals(alice, d.user());
+        assertTrue(registry.find("alice").isEmpty());
+        assertTrue(registry.release(c).isEmpty(), "releasing twice frees nothing more");
+        assertEquals(0, registry.size());
+    }
+
+    @Test
+    void othersListsEveryoneElse() {
+        claim("a", new Recorder());
+        claim("b", new Recorder());
+        Claim.Claimed c = (Claim.Claimed) registry.claim("c", new Recorder());
+        assertEquals(List.of("a", "b"), c.others().stream().sorted().toList());
+    }
+
+    @Test
+    void pairingsAreSymmetricAndEndOnRelease() {
+        Recorder ca = new Recorder();
+        User a = claim("a", ca);
+        User b = claim("b", new Recorder());
+        User c = claim("c", new Recorder());
+        assertTrue(registry.pair(a, b));
+        assertTrue(registry.pair(a, c));
+        assertTrue(registry.paired(b, a));
+        Departure d = registry.release(ca).orElseThrow();
+        assertEquals(2, d.formerPeers().size());
+        assertFalse(registry.paired(b, a));
+        assertFalse(registry.paired(c, a));
+    }
+
+    @Test
+    void aReleasedUserCannotBePaired() {
+        Recorder ca = new Recorder();
+        User a = claim("a", ca);
+        User b = claim("b", new Recorder());
+        registry.release(ca);
+        assertFalse(registry.pair(a, b));
+        assertFalse(registry.paired(b, a));
+    }
+
+    @Test
+    void aNewcomerWithAnOldNameInheritsNoPairing() {
+        Recorder ca = new Recorder();
+        User a = claim("a", ca);
+        User b = claim("b", new Recorder());
+        registry.pair(a, b);
+        registry.release(ca);
+        User a2 = claim("a", new Recorder());
+        assertFalse(registry.paired(b, a2));
+    }
+
+    @Test
+    void maxUsersIsEnforced() {
+        registry.setMaxUsers(2);
+        claim("a", new Recorder());
+        claim("b", new Recorder());
+        assertInstanceOf(Claim.Full.class, registry.claim("c", new Recorder()));
+    }
+
+    @Test
+    void concurrentClaimsPairingsAndReleasesLeaveNoResidue() throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        CountDownLatch go = new CountDownLatch(1);
+        List<Future<?>> futures = new ArrayList<>();
+        for (int t = 0; t < 8; t++) {
+            futures.add(pool.submit(() -> {
+                go.await();
+                ThreadLocalRandom random = ThreadLocalRandom.current();
+                for (int i = 0; i < 20_000; i++) {
+                    Recorder c = new Recorder();
+                    String name = "n" + random.nextInt(50);
+                    if (registry.claim(name, c) instanceof Claim.Claimed claimed) {
+                        registry.find("n" + random.nextInt(50)).ifPresent(other -> {
+                            if (other != claimed.user()) {
+                                registry.pair(claimed.user(), other);
+                            }
+                        });
+                        registry.release(c);
+                    }
+                }
+                return null;
+            }));
+        }
+        go.countDown();
+        for (Future<?> f : futures) {
+            f.get(60, TimeUnit.SECONDS);
+        }
+        pool.shutdown();
+        assertEquals(0, registry.size());
+        assertTrue(registry.online().isEmpty());
+    }
+}
