@@ -4,7 +4,7 @@ import java.util.Map;
 import java.util.function.UnaryOperator;
 
 /**
- * The servlet context's init parameters, published by {@code web.ContextParamsListener} when the
+ * The servlet context's init parameters, published by {@code web.WebAppListener} when the
  * web application starts. Static on purpose: each deployed WAR has its own class loader, so this
  * is one per application, and the WebSocket configurator has no other way to reach the
  * ServletContext. Without a servlet container (Tyrus standalone) it stays empty.

@@ -1,12 +1,14 @@
 package local.textchat.config;
 
 import java.io.StringReader;
+import java.util.Arrays;
 import java.util.Locale;
+import java.util.Set;
 import java.util.function.UnaryOperator;
+import java.util.stream.Collectors;
 
 import jakarta.json.Json;
 import jakarta.json.JsonArray;
-import jakarta.json.JsonException;
 import jakarta.json.JsonReader;
 import jakarta.json.JsonValue;
 
@@ -15,17 +17,38 @@ import jakarta.json.JsonValue;
  * a servlet context init parameter of that name is overridden by a system property of that
  * name, which is overridden by an environment variable ({@code TEXTCHAT_MAX_MESSAGE_BYTES}).
  *
- * @param maxMessageBytes largest text frame accepted; bigger ones close the socket with 1009
- * @param iceServers      the RTCIceServer list handed to every user at login
- * @param sendBacklog     messages that may wait for one slow receiver before its socket is closed
- * @param maxUsers        logged-in users at most; further logins get {@code server-full}
+ * @param maxMessageBytes      largest text frame accepted; bigger ones close the socket with 1009
+ * @param iceServers           the RTCIceServer list handed to every user at login
+ * @param sendBacklog          messages that may wait for one slow receiver before its socket is closed
+ * @param maxUsers             names held at most; further logins get {@code server-full}
+ * @param maxSocketsPerAddress open sockets from one remote address at most; more are refused
+ * @param resumeGraceSeconds   how long a dropped socket's name and calls wait for a resume
+ * @param pingIntervalSeconds  how often an idle socket is pinged
+ * @param idleTimeoutSeconds   how long a socket may stay silent (no message, no pong) before it is closed
+ * @param rateBurst            messages a socket may send at once
+ * @param ratePerSecond        messages a socket may send per second, sustained
+ * @param abuseSeconds         how long a socket may keep flooding before it is closed with 1008
+ * @param allowedOrigins       handshake origins allowed besides the page's own ({@code *}: any)
+ * @param allowMissingOrigin   whether handshakes without an Origin header (non-browser clients) are allowed
  */
-public record Settings(int maxMessageBytes, JsonArray iceServers, int sendBacklog, int maxUsers) {
+public record Settings(int maxMessageBytes, JsonArray iceServers, int sendBacklog, int maxUsers,
+                       int maxSocketsPerAddress, int resumeGraceSeconds, int pingIntervalSeconds,
+                       int idleTimeoutSeconds, int rateBurst, int ratePerSecond, int abuseSeconds,
+                       Set<String> allowedOrigins, boolean allowMissingOrigin) {
 
     public static final String MAX_MESSAGE_BYTES = "textchat.maxMessageBytes";
     public static final String ICE_SERVERS = "textchat.iceServers";
     public static final String SEND_BACKLOG = "textchat.sendBacklog";
     public static final String MAX_USERS = "textchat.maxUsers";
+    public static final String MAX_SOCKETS_PER_ADDRESS = "textchat.maxSocketsPerAddress";
+    public static final String RESUME_GRACE_SECONDS = "textchat.resumeGraceSeconds";
+    public static final String PING_INTERVAL_SECONDS = "textchat.pingIntervalSeconds";
+    public static final String IDLE_TIMEOUT_SECONDS = "textchat.idleTimeoutSeconds";
+    public static final String RATE_BURST = "textchat.rateBurst";
+    public static final String RATE_PER_SECOND = "textchat.ratePerSecond";
+    public static final String ABUSE_SECONDS = "textchat.abuseSeconds";
+    public static final String ALLOWED_ORIGINS = "textchat.allowedOrigins";
+    public static final String ALLOW_MISSING_ORIGIN = "textchat.allowMissingOrigin";
 
     /** The tutorial's public STUN server, written the standard way ({@code urls}). */
     public static final String DEFAULT_ICE_SERVERS = "[{\"urls\":\"stun:stun.l.google.com:19302\"}]";
@@ -45,11 +68,26 @@ public record Settings(int maxMessageBytes, JsonArray iceServers, int sendBacklo
             String property = System.getProperty(key);
             return property != null ? property : contextParams.apply(key);
         };
+        int pingInterval = intSetting(lookup, PING_INTERVAL_SECONDS, 25, 1);
+        int idleTimeout = intSetting(lookup, IDLE_TIMEOUT_SECONDS, 60, 1);
+        if (idleTimeout <= pingInterval) {
+            throw new IllegalArgumentException(IDLE_TIMEOUT_SECONDS + " (" + idleTimeout + ") must be longer than "
+                    + PING_INTERVAL_SECONDS + " (" + pingInterval + ")");
+        }
         return new Settings(
                 intSetting(lookup, MAX_MESSAGE_BYTES, 64 * 1024, 256),
                 iceServers(lookup.apply(ICE_SERVERS)),
                 intSetting(lookup, SEND_BACKLOG, 4096, 1),
-                intSetting(lookup, MAX_USERS, 10_000, 1));
+                intSetting(lookup, MAX_USERS, 10_000, 1),
+                intSetting(lookup, MAX_SOCKETS_PER_ADDRESS, 1000, 1),
+                intSetting(lookup, RESUME_GRACE_SECONDS, 10, 0),
+                pingInterval,
+                idleTimeout,
+                intSetting(lookup, RATE_BURST, 100, 1),
+                intSetting(lookup, RATE_PER_SECOND, 20, 1),
+                intSetting(lookup, ABUSE_SECONDS, 5, 1),
+                listSetting(lookup.apply(ALLOWED_ORIGINS)),
+                booleanSetting(lookup, ALLOW_MISSING_ORIGIN, true));
     }
 
     /** {@code textchat.maxMessageBytes} becomes {@code TEXTCHAT_MAX_MESSAGE_BYTES}. */
@@ -62,31 +100,51 @@ public record Settings(int maxMessageBytes, JsonArray iceServers, int sendBacklo
         if (raw == null || raw.isBlank()) {
             return fallback;
         }
+        int value;
         try {
-            int value = Integer.parseInt(raw.trim());
-            if (value < min) {
-                throw new IllegalArgumentException(key + " must be at least " + min + ", got " + value);
-            }
-            return value;
+            value = Integer.parseInt(raw.trim());
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException(key + " must be a whole number, got \"" + raw + "\"");
         }
+        if (value < min) {
+            throw new IllegalArgumentException(key + " must be at least " + min + ", got " + value);
+        }
+        return value;
+    }
+
+    private static boolean booleanSetting(UnaryOperator<String> lookup, String key, boolean fallback) {
+        String raw = lookup.apply(key);
+        if (raw == null || raw.isBlank()) {
+            return fallback;
+        }
+        return switch (raw.trim().toLowerCase(Locale.ROOT)) {
+            case "true", "yes", "1" -> true;
+            case "false", "no", "0" -> false;
+            default -> throw new IllegalArgumentException(key + " must be true or false, got \"" + raw + "\"");
+        };
+    }
+
+    private static Set<String> listSetting(String raw) {
+        if (raw == null || raw.isBlank()) {
+            return Set.of();
+        }
+        return Arrays.stream(raw.split("[,\\s]+")).filter(s -> !s.isBlank()).collect(Collectors.toUnmodifiableSet());
     }
 
     private static JsonArray iceServers(String raw) {
         String text = raw == null || raw.isBlank() ? DEFAULT_ICE_SERVERS : raw;
+        JsonArray servers;
         try (JsonReader reader = Json.createReader(new StringReader(text))) {
-            JsonArray servers = reader.readArray();
-            for (JsonValue server : servers) {
-                if (server.getValueType() != JsonValue.ValueType.OBJECT
-                        || !server.asJsonObject().containsKey("urls")) {
-                    throw new IllegalArgumentException(ICE_SERVERS
-                            + " must be a JSON array of RTCIceServer objects, each with \"urls\"; got " + text);
-                }
-            }
-            return servers;
-        } catch (JsonException | IllegalStateException e) {
+            servers = reader.readArray();
+        } catch (RuntimeException e) {
             throw new IllegalArgumentException(ICE_SERVERS + " is not a JSON array: " + text);
         }
+        for (JsonValue server : servers) {
+            if (server.getValueType() != JsonValue.ValueType.OBJECT || !server.asJsonObject().containsKey("urls")) {
+                throw new IllegalArgumentException(ICE_SERVERS
+                        + " must be a JSON array of RTCIceServer objects, each with \"urls\"; got " + text);
+            }
+        }
+        return servers;
     }
 }

@@ -9,6 +9,13 @@ public sealed interface Claim {
     record Claimed(User user, List<String> others) implements Claim {
     }
 
+    /**
+     * The token matched: the user, with its pairings, moved to this socket. {@code previous} is
+     * the socket it was on (to be closed as replaced; it may already be gone).
+     */
+    record Resumed(User user, Connection previous, List<String> others) implements Claim {
+    }
+
     /** Someone else holds the name (compared case-insensitively). */
     record Taken() implements Claim {
     }

@@ -24,30 +24,35 @@ public class LocalRegistry implements Registry {
     private final Object lock = new Object();
     private volatile int maxUsers = Integer.MAX_VALUE;
 
-    /** Cap the number of logged-in users (logins past it are refused as {@link Claim.Full}). */
+    /** Cap the number of held names (logins past it are refused as {@link Claim.Full}). */
     public void setMaxUsers(int maxUsers) {
         this.maxUsers = maxUsers;
     }
 
     @Override
-    public Claim claim(String name, Connection connection) {
+    public Claim claim(String name, Connection connection, String token) {
         String key = Names.key(name);
         synchronized (lock) {
             User existing = byConnection.get(connection);
             if (existing != null) {
                 return new Claim.AlreadyLoggedIn(existing);
             }
-            if (byKey.containsKey(key)) {
-                return new Claim.Taken();
+            User holder = byKey.get(key);
+            if (holder != null) {
+                if (!Tokens.matches(token, holder.token())) {
+                    return new Claim.Taken();
+                }
+                Connection previous = holder.connection();
+                byConnection.remove(previous, holder);
+                holder.moveTo(connection, Tokens.next());
+                byConnection.put(connection, holder);
+                return new Claim.Resumed(holder, previous, namesExcept(holder));
             }
             if (byKey.size() >= maxUsers) {
                 return new Claim.Full();
             }
-            List<String> others = new ArrayList<>(byKey.size());
-            for (User u : byKey.values()) {
-                others.add(u.name());
-            }
-            User user = new User(name, key, connection);
+            List<String> others = namesExcept(null);
+            User user = new User(name, key, connection, Tokens.next());
             byKey.put(key, user);
             byConnection.put(connection, user);
             return new Claim.Claimed(user, others);
@@ -99,22 +104,64 @@ public class LocalRegistry implements Registry {
     public Optional<Departure> release(Connection connection) {
         synchronized (lock) {
             User user = byConnection.remove(connection);
-            if (user == null) {
+            return user == null ? Optional.empty() : Optional.of(drop(user));
+        }
+    }
+
+    @Override
+    public Optional<User> suspend(Connection connection) {
+        synchronized (lock) {
+            User user = byConnection.remove(connection);
+            if (user != null) {
+                user.suspend();
+            }
+            return Optional.ofNullable(user);
+        }
+    }
+
+    @Override
+    public Optional<Departure> expire(User user) {
+        synchronized (lock) {
+            if (!user.suspended() || !isCurrent(user)) {
                 return Optional.empty();
             }
-            byKey.remove(user.key(), user);
-            List<User> peers = List.copyOf(user.peers);
-            for (User peer : peers) {
-                peer.peers.remove(user);
-            }
-            user.peers.clear();
-            return Optional.of(new Departure(user, peers));
+            return Optional.of(drop(user));
+        }
+    }
+
+    @Override
+    public void clear() {
+        synchronized (lock) {
+            byKey.values().forEach(u -> u.peers.clear());
+            byKey.clear();
+            byConnection.clear();
         }
     }
 
     @Override
     public int size() {
         return byKey.size();
+    }
+
+    /** Remove {@code user}'s name and pairings; the caller holds the lock. */
+    private Departure drop(User user) {
+        byKey.remove(user.key(), user);
+        List<User> peers = List.copyOf(user.peers);
+        for (User peer : peers) {
+            peer.peers.remove(user);
+        }
+        user.peers.clear();
+        return new Departure(user, peers);
+    }
+
+    private List<String> namesExcept(User except) {
+        List<String> names = new ArrayList<>(byKey.size());
+        for (User u : byKey.values()) {
+            if (u != except) {
+                names.add(u.name());
+            }
+        }
+        return names;
     }
 
     private boolean isCurrent(User user) {

@@ -9,8 +9,12 @@ import java.util.Optional;
  */
 public interface Registry {
 
-    /** Atomically claim {@code name} (already NFC and valid) for {@code connection}. */
-    Claim claim(String name, Connection connection);
+    /**
+     * Atomically claim {@code name} (already NFC and valid) for {@code connection}. With the
+     * {@code token} of the name's current holder, the holder is resumed on this connection
+     * instead; a wrong or absent token makes it a plain claim.
+     */
+    Claim claim(String name, Connection connection, String token);
 
     /** The user logged in on {@code connection}, if any. */
     Optional<User> userOn(Connection connection);
@@ -18,7 +22,7 @@ public interface Registry {
     /** The user currently holding {@code name} (compared case-insensitively), if any. */
     Optional<User> find(String name);
 
-    /** Everyone logged in now. */
+    /** Everyone holding a name now, suspended users included. */
     Collection<User> online();
 
     /** Put {@code a} and {@code b} in a call; false if either has gone away meanwhile. */
@@ -33,6 +37,18 @@ public interface Registry {
     /** Free whatever {@code connection} held: its name and its pairings. Empty if it held nothing. */
     Optional<Departure> release(Connection connection);
 
-    /** How many users are logged in. */
+    /**
+     * {@code connection} dropped without a close handshake: keep its user's name and pairings
+     * for a resume, detached from the connection. Empty if it held nothing.
+     */
+    Optional<User> suspend(Connection connection);
+
+    /** The grace period of a suspended {@code user} is over: release it unless it was resumed. */
+    Optional<Departure> expire(User user);
+
+    /** Forget everyone (server shutdown). */
+    void clear();
+
+    /** How many names are held. */
     int size();
 }

@@ -2,6 +2,7 @@ package local.textchat.signal;
 
 import java.io.IOException;
 import java.lang.System.Logger.Level;
+import java.nio.ByteBuffer;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -15,12 +16,14 @@ import local.textchat.protocol.ServerMessage;
 import local.textchat.registry.Connection;
 
 /**
- * The outbound path of one socket: messages go out one at a time, in order, asynchronously.
+ * One socket's outbound path, and what the server knows of the socket: messages go out one at
+ * a time, in order, asynchronously.
  *
  * <p>One at a time because containers refuse overlapping sends to one session (Tomcat throws
- * {@code IllegalStateException: The remote endpoint was in state [TEXT_FULL_WRITING]}).
- * Asynchronous so that a slow receiver never blocks the thread relaying to it: its messages
- * wait here, up to a bound, and past the bound its socket is closed with 1008.
+ * {@code IllegalStateException: The remote endpoint was in state [TEXT_FULL_WRITING]}); the
+ * heartbeat's ping frames take the same path for the same reason. Asynchronous so that a slow
+ * receiver never blocks the thread relaying to it: its messages wait here, up to a bound, and
+ * past the bound its socket is closed with 1008.
  *
  * <p>{@link #pump} is the usual work-in-progress drain loop: whoever raises {@code wip} from
  * zero sends; everyone else only records that there is more to do. A send that completes on
@@ -29,17 +32,25 @@ import local.textchat.registry.Connection;
 final class Outbox implements Connection {
 
     private static final System.Logger LOG = System.getLogger(Outbox.class.getName());
+    /** Queued in place of a message to send a WebSocket ping frame. */
+    private static final Object PING = new Object();
 
     private final Session session;
+    private final String remoteAddress;
+    private final String principal;
     private final int backlogLimit;
-    private final Queue<ServerMessage> queue = new ConcurrentLinkedQueue<>();
+    private final Queue<Object> queue = new ConcurrentLinkedQueue<>();
     private final AtomicInteger backlog = new AtomicInteger();
     private final AtomicInteger wip = new AtomicInteger();
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile boolean inFlight;
+    private volatile long lastHeard = System.nanoTime();
+    private volatile long lastPinged = lastHeard;
 
-    Outbox(Session session, int backlogLimit) {
+    Outbox(Session session, String remoteAddress, String principal, int backlogLimit) {
         this.session = session;
+        this.remoteAddress = remoteAddress;
+        this.principal = principal;
         this.backlogLimit = backlogLimit;
     }
 
@@ -48,20 +59,46 @@ final class Outbox implements Connection {
         return session.getId();
     }
 
+    /** The client's IP address, or {@value RemoteAddress#UNKNOWN}. */
+    String remoteAddress() {
+        return remoteAddress;
+    }
+
+    /** The name the container authenticated the handshake as, or null. */
+    String principal() {
+        return principal;
+    }
+
+    /** The client was heard from (a message or a pong). */
+    void heard() {
+        lastHeard = System.nanoTime();
+    }
+
+    long lastHeard() {
+        return lastHeard;
+    }
+
+    /** Whether a ping is due at {@code now}; if so, records it as sent. Called by the one timer thread. */
+    boolean pingDue(long now, long interval) {
+        if (now - lastPinged < interval) {
+            return false;
+        }
+        lastPinged = now;
+        return true;
+    }
+
+    boolean isClosed() {
+        return closed.get();
+    }
+
     @Override
     public void send(ServerMessage message) {
-        if (closed.get()) {
-            return;
-        }
-        if (backlog.incrementAndGet() > backlogLimit) {
-            backlog.decrementAndGet();
-            LOG.log(Level.WARNING, "socket {0}: receiver too slow, {1} messages waiting; closing with 1008",
-                    id(), backlogLimit);
-            close(CloseReason.CloseCodes.VIOLATED_POLICY.getCode(), "too slow to receive");
-            return;
-        }
-        queue.add(message);
-        pump();
+        enqueue(message);
+    }
+
+    /** Queue a WebSocket ping frame behind whatever is waiting. */
+    void ping() {
+        enqueue(PING);
     }
 
     @Override
@@ -77,9 +114,19 @@ final class Outbox implements Connection {
         }
     }
 
-    /** Messages queued or being written now. */
-    int backlog() {
-        return backlog.get();
+    private void enqueue(Object item) {
+        if (closed.get()) {
+            return;
+        }
+        if (backlog.incrementAndGet() > backlogLimit) {
+            backlog.decrementAndGet();
+            LOG.log(Level.WARNING, "socket {0}: receiver too slow, {1} messages waiting; closing with 1008",
+                    id(), backlogLimit);
+            close(CloseReason.CloseCodes.VIOLATED_POLICY.getCode(), "too slow to receive");
+            return;
+        }
+        queue.add(item);
+        pump();
     }
 
     private void pump() {
@@ -89,7 +136,7 @@ final class Outbox implements Connection {
         int missed = 1;
         do {
             if (!inFlight && !closed.get()) {
-                ServerMessage next = queue.poll();
+                Object next = queue.poll();
                 if (next != null) {
                     inFlight = true;
                     write(next);
@@ -99,10 +146,15 @@ final class Outbox implements Connection {
         } while (missed != 0);
     }
 
-    private void write(ServerMessage message) {
+    private void write(Object item) {
         try {
-            session.getAsyncRemote().sendObject(message, this::sent);
-        } catch (RuntimeException e) {
+            if (item == PING) {
+                session.getAsyncRemote().sendPing(ByteBuffer.allocate(0));
+                sent(new SendResult());
+            } else {
+                session.getAsyncRemote().sendObject(item, this::sent);
+            }
+        } catch (IOException | RuntimeException e) {
             // The session closed under us (IllegalStateException) or the container refused the send.
             sent(new SendResult(e));
         }

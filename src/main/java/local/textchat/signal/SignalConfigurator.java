@@ -1,27 +1,43 @@
 package local.textchat.signal;
 
 import java.lang.System.Logger.Level;
+import java.security.Principal;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
+import jakarta.websocket.HandshakeResponse;
+import jakarta.websocket.server.HandshakeRequest;
 import jakarta.websocket.server.ServerEndpointConfig;
 
 import local.textchat.config.ContextParams;
 import local.textchat.config.Settings;
+import local.textchat.policy.OriginPolicy;
 import local.textchat.registry.LocalRegistry;
 
 /**
- * Creates each {@link SignalEndpoint} with the application's one {@link Switchboard}.
+ * Creates each {@link SignalEndpoint} with the application's one {@link Switchboard}, and
+ * vets each handshake (origin, authenticated principal).
  *
  * <p>The container makes one configurator per deployed endpoint, so the switchboard built here
  * is one per application (and one per server in tests that start several). It is built at the
- * first connection, after the servlet context has published its init parameters. Its registry
+ * first handshake, after the servlet context has published its init parameters. Its registry
  * is the container's CDI bean where there is CDI (Payara, WildFly) and a plain instance where
  * there is none (Tomcat, Tyrus standalone).
  */
 public class SignalConfigurator extends ServerEndpointConfig.Configurator {
 
+    /** Session user property: the authenticated principal's name. */
+    static final String PRINCIPAL = "textchat.principal";
+    /** Session user property: why the handshake should not have been accepted. */
+    static final String REFUSED = "textchat.refused";
+
     private static final System.Logger LOG = System.getLogger(SignalConfigurator.class.getName());
+    /** Every live switchboard of this web application, for {@link #shutdownAll()}. */
+    private static final Set<Switchboard> LIVE = ConcurrentHashMap.newKeySet();
 
     private volatile Switchboard switchboard;
+    private volatile OriginPolicy origins;
 
     @Override
     public <T> T getEndpointInstance(Class<T> endpointClass) throws InstantiationException {
@@ -29,6 +45,35 @@ public class SignalConfigurator extends ServerEndpointConfig.Configurator {
             throw new InstantiationException("SignalConfigurator serves only SignalEndpoint, not " + endpointClass);
         }
         return endpointClass.cast(new SignalEndpoint(switchboard()));
+    }
+
+    /**
+     * Origins in the allow-list (or no Origin, if allowed) pass here; others are refused with
+     * 403 unless they may still be the page's own origin, which needs the Host header and so is
+     * decided in {@link #modifyHandshake}.
+     */
+    @Override
+    public boolean checkOrigin(String origin) {
+        boolean pass = origins().early(origin) != OriginPolicy.Early.REFUSED;
+        if (!pass) {
+            LOG.log(Level.WARNING, "handshake refused: no Origin header");
+        }
+        return pass;
+    }
+
+    @Override
+    public void modifyHandshake(ServerEndpointConfig config, HandshakeRequest request, HandshakeResponse response) {
+        String origin = header(request, "Origin");
+        if (!origins().allows(origin, header(request, "Host"))) {
+            // Too late for a 403 here on Tyrus standalone; the servlet filter refuses it earlier
+            // in a servlet container, and the endpoint closes it with 1008 otherwise.
+            config.getUserProperties().put(REFUSED, "origin " + origin + " not allowed");
+        }
+        Principal principal = request.getUserPrincipal();
+        if (principal != null) {
+            config.getUserProperties().put(PRINCIPAL, principal.getName());
+        }
+        super.modifyHandshake(config, request, response);
     }
 
     /** The application's switchboard, built on first use. */
@@ -40,10 +85,40 @@ public class SignalConfigurator extends ServerEndpointConfig.Configurator {
                 if (current == null) {
                     current = build();
                     switchboard = current;
+                    LIVE.add(current);
                 }
             }
         }
         return current;
+    }
+
+    /** Close every socket and stop every timer of this web application (it is being stopped). */
+    public static void shutdownAll() {
+        for (Switchboard s : LIVE) {
+            s.shutdown();
+        }
+        LIVE.clear();
+        Timers.shutdown();
+    }
+
+    private OriginPolicy origins() {
+        OriginPolicy current = origins;
+        if (current == null) {
+            Settings settings = switchboard().settings();
+            current = new OriginPolicy(settings.allowedOrigins(), settings.allowMissingOrigin());
+            origins = current;
+        }
+        return current;
+    }
+
+    private static String header(HandshakeRequest request, String name) {
+        for (var entry : request.getHeaders().entrySet()) {
+            if (entry.getKey().equalsIgnoreCase(name)) {
+                List<String> values = entry.getValue();
+                return values == null || values.isEmpty() ? null : values.get(0);
+            }
+        }
+        return null;
     }
 
     private static Switchboard build() {

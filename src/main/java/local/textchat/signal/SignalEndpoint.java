@@ -2,23 +2,27 @@ package local.textchat.signal;
 
 import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
+import java.util.concurrent.TimeUnit;
 
 import jakarta.websocket.CloseReason;
+import jakarta.websocket.CloseReason.CloseCodes;
 import jakarta.websocket.DecodeException;
 import jakarta.websocket.OnClose;
 import jakarta.websocket.OnError;
 import jakarta.websocket.OnMessage;
 import jakarta.websocket.OnOpen;
+import jakarta.websocket.PongMessage;
 import jakarta.websocket.Session;
 import jakarta.websocket.server.ServerEndpoint;
 
+import local.textchat.policy.RateLimiter;
 import local.textchat.protocol.ErrorCode;
 import local.textchat.protocol.MessageDecoder;
 import local.textchat.protocol.MessageEncoder;
 
 /**
- * The signaling socket: decode, dispatch, reply. One instance per connection; everything
- * shared lives in the {@link Switchboard} handed over by {@link SignalConfigurator}.
+ * The signaling socket: admit, rate-limit, decode, dispatch. One instance per connection;
+ * everything shared lives in the {@link Switchboard} handed over by {@link SignalConfigurator}.
  */
 @ServerEndpoint(value = "/signal", encoders = MessageEncoder.class, configurator = SignalConfigurator.class)
 public class SignalEndpoint {
@@ -27,32 +31,52 @@ public class SignalEndpoint {
 
     private final Switchboard switchboard;
     private final MessageDecoder decoder;
+    private final RateLimiter rate;
     private Outbox outbox;
 
     public SignalEndpoint(Switchboard switchboard) {
         this.switchboard = switchboard;
-        this.decoder = new MessageDecoder(switchboard.settings().maxMessageBytes());
+        var settings = switchboard.settings();
+        this.decoder = new MessageDecoder(settings.maxMessageBytes());
+        this.rate = new RateLimiter(settings.rateBurst(), settings.ratePerSecond(),
+                TimeUnit.SECONDS.toNanos(settings.abuseSeconds()), System.nanoTime());
     }
 
     @OnOpen
     public void open(Session session) {
+        var settings = switchboard.settings();
         // Room for one frame over the limit, so that our own check (not the container's) answers it.
-        int buffer = switchboard.settings().maxMessageBytes() + 1;
+        int buffer = settings.maxMessageBytes() + 1;
         session.setMaxTextMessageBufferSize(buffer);
         session.setMaxBinaryMessageBufferSize(buffer);
-        outbox = new Outbox(session, switchboard.settings().sendBacklog());
-        LOG.log(Level.DEBUG, "socket {0}: open", session.getId());
+        var properties = session.getUserProperties();
+        outbox = new Outbox(session, RemoteAddress.of(session),
+                (String) properties.get(SignalConfigurator.PRINCIPAL), settings.sendBacklog());
+        Object refused = properties.get(SignalConfigurator.REFUSED);
+        if (refused != null) {
+            LOG.log(Level.WARNING, "socket {0}: {1}; closing with 1008", session.getId(), refused);
+            outbox.close(CloseCodes.VIOLATED_POLICY.getCode(), "origin not allowed");
+            return;
+        }
+        if (!switchboard.opened(outbox)) {
+            outbox.close(CloseCodes.VIOLATED_POLICY.getCode(), "too many connections from your address");
+            return;
+        }
+        LOG.log(Level.DEBUG, "socket {0}: open from {1}", session.getId(), outbox.remoteAddress());
     }
 
     @OnMessage
     public void message(String frame) {
+        if (!admit()) {
+            return;
+        }
         try {
             switchboard.dispatch(outbox, decoder.decode(frame));
         } catch (MessageDecoder.Rejected rejected) {
             switchboard.refuse(outbox, rejected.violation().code(), rejected.violation().getMessage());
         } catch (MessageDecoder.Oversized oversized) {
             LOG.log(Level.INFO, "socket {0}: {1}; closing with 1009", outbox.id(), oversized.getMessage());
-            outbox.close(CloseReason.CloseCodes.TOO_BIG.getCode(), "message too big");
+            outbox.close(CloseCodes.TOO_BIG.getCode(), "message too big");
         } catch (DecodeException e) {
             switchboard.refuse(outbox, ErrorCode.INVALID_MESSAGE, e.getMessage());
         }
@@ -60,7 +84,14 @@ public class SignalEndpoint {
 
     @OnMessage
     public void binary(ByteBuffer frame) {
-        switchboard.refuse(outbox, ErrorCode.BAD_FRAME, "binary frames are not accepted; send JSON text frames");
+        if (admit()) {
+            switchboard.refuse(outbox, ErrorCode.BAD_FRAME, "binary frames are not accepted; send JSON text frames");
+        }
+    }
+
+    @OnMessage
+    public void pong(PongMessage pong) {
+        outbox.heard();
     }
 
     @OnError
@@ -72,9 +103,30 @@ public class SignalEndpoint {
     @OnClose
     public void close(Session session, CloseReason reason) {
         if (outbox != null) {
-            switchboard.disconnected(outbox);
+            switchboard.closed(outbox, reason.getCloseCode().getCode());
         }
         LOG.log(Level.DEBUG, "socket {0}: closed {1} {2}", session.getId(),
                 reason.getCloseCode().getCode(), reason.getReasonPhrase());
+    }
+
+    /** Count the message against the rate limit; false if it is to be dropped. */
+    private boolean admit() {
+        if (outbox.isClosed()) {
+            return false;
+        }
+        outbox.heard();
+        switch (rate.check(System.nanoTime())) {
+            case ALLOW:
+                return true;
+            case REFUSE:
+                switchboard.refuse(outbox, ErrorCode.RATE_LIMITED, "too many messages: at most "
+                        + switchboard.settings().ratePerSecond() + " per second; this one was dropped");
+                return false;
+            default:
+                LOG.log(Level.WARNING, "socket {0}: flooding for {1} s; closing with 1008", outbox.id(),
+                        switchboard.settings().abuseSeconds());
+                outbox.close(CloseCodes.VIOLATED_POLICY.getCode(), "too many messages");
+                return false;
+        }
     }
 }

@@ -2,6 +2,14 @@ package local.textchat.signal;
 
 import java.lang.System.Logger.Level;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+import jakarta.websocket.CloseReason.CloseCodes;
 
 import local.textchat.config.Settings;
 import local.textchat.protocol.ClientMessage;
@@ -10,26 +18,34 @@ import local.textchat.protocol.LoginRefusal;
 import local.textchat.protocol.Names;
 import local.textchat.protocol.ServerMessage;
 import local.textchat.registry.Claim;
-import local.textchat.registry.Connection;
 import local.textchat.registry.Departure;
 import local.textchat.registry.Registry;
 import local.textchat.registry.User;
 
 /**
  * The rules of PROTOCOL.md, applied to messages that have already been decoded and
- * validated: who may log in, who may relay to whom, and who hears about it. The sender of
- * every relayed message is the user the socket logged in as, never a field the client sent.
+ * validated: who may log in, who may relay to whom, who hears about it, and what becomes of
+ * a socket that goes away. The sender of every relayed message is the user the socket logged
+ * in as, never a field the client sent.
  */
 public final class Switchboard {
+
+    /** Close code for a socket whose user resumed on another socket. */
+    static final int REPLACED = 4001;
 
     private static final System.Logger LOG = System.getLogger(Switchboard.class.getName());
 
     private final Registry registry;
     private final Settings settings;
+    private final Set<Outbox> sockets = ConcurrentHashMap.newKeySet();
+    private final ConcurrentMap<String, Integer> socketsPerAddress = new ConcurrentHashMap<>();
+    private final ScheduledFuture<?> heartbeat;
 
     public Switchboard(Registry registry, Settings settings) {
         this.registry = registry;
         this.settings = settings;
+        long sweepSeconds = Math.max(1, Math.min(5, settings.pingIntervalSeconds() / 5));
+        this.heartbeat = Timers.get().scheduleWithFixedDelay(this::sweep, sweepSeconds, sweepSeconds, TimeUnit.SECONDS);
     }
 
     public Registry registry() {
@@ -40,8 +56,48 @@ public final class Switchboard {
         return settings;
     }
 
+    /** Open sockets, logged in or not. */
+    public int openSockets() {
+        return sockets.size();
+    }
+
+    /** A socket opened; false if its address already has as many as allowed (the caller closes it). */
+    boolean opened(Outbox socket) {
+        String address = socket.remoteAddress();
+        if (!RemoteAddress.UNKNOWN.equals(address)) {
+            int count = socketsPerAddress.merge(address, 1, Integer::sum);
+            if (count > settings.maxSocketsPerAddress()) {
+                socketsPerAddress.computeIfPresent(address, (a, n) -> n > 1 ? n - 1 : null);
+                LOG.log(Level.WARNING, "socket {0}: refused, {1} already has {2} sockets open", socket.id(), address,
+                        settings.maxSocketsPerAddress());
+                return false;
+            }
+        }
+        sockets.add(socket);
+        return true;
+    }
+
+    /**
+     * A socket closed with {@code closeCode}. Without a close handshake (1006) its user keeps
+     * name and calls for the grace period, waiting for a resume; otherwise all is freed now.
+     */
+    void closed(Outbox socket, int closeCode) {
+        if (sockets.remove(socket)) {
+            socketsPerAddress.computeIfPresent(socket.remoteAddress(), (a, n) -> n > 1 ? n - 1 : null);
+        }
+        if (closeCode == CloseCodes.CLOSED_ABNORMALLY.getCode() && settings.resumeGraceSeconds() > 0) {
+            registry.suspend(socket).ifPresent(user -> {
+                LOG.log(Level.INFO, "socket {0}: \"{1}\" dropped; holding the name {2} s for a resume", socket.id(),
+                        user.name(), settings.resumeGraceSeconds());
+                Timers.get().schedule(() -> expire(user), settings.resumeGraceSeconds(), TimeUnit.SECONDS);
+            });
+        } else {
+            registry.release(socket).ifPresent(this::announceDeparture);
+        }
+    }
+
     /** Apply one message from {@code from}. */
-    public void dispatch(Connection from, ClientMessage message) {
+    void dispatch(Outbox from, ClientMessage message) {
         if (message instanceof ClientMessage.Ping ping) {
             from.send(new ServerMessage.Pong(ping.id()));
             return;
@@ -59,7 +115,8 @@ public final class Switchboard {
         if (message instanceof ClientMessage.Offer offer) {
             offer(me, offer);
         } else if (message instanceof ClientMessage.Answer answer) {
-            withPeer(me, answer.name(), "answer", peer -> peer.send(new ServerMessage.Answer(me.name(), answer.answer())));
+            withPeer(me, answer.name(), "answer",
+                    peer -> peer.send(new ServerMessage.Answer(me.name(), answer.answer())));
         } else if (message instanceof ClientMessage.Candidate candidate) {
             withPeer(me, candidate.name(), "candidate",
                     peer -> peer.send(new ServerMessage.Candidate(me.name(), candidate.candidate())));
@@ -77,27 +134,39 @@ public final class Switchboard {
         }
     }
 
-    /** The socket {@code connection} is gone: free its name, end its calls, tell everyone. */
-    public void disconnected(Connection connection) {
-        registry.release(connection).ifPresent(this::announceDeparture);
-    }
-
     /** Tell a client its frame was refused. */
-    public void refuse(Connection to, ErrorCode code, String message) {
+    void refuse(Outbox to, ErrorCode code, String message) {
         LOG.log(Level.DEBUG, "socket {0}: refused {1}: {2}", to.id(), code.wire(), message);
         to.send(ServerMessage.Error.of(code, message));
     }
 
-    private void login(Connection from, ClientMessage.Login login) {
+    /** The application is stopping: close every socket with 1001 and forget everyone. */
+    public void shutdown() {
+        heartbeat.cancel(false);
+        for (Outbox socket : sockets) {
+            socket.close(CloseCodes.GOING_AWAY.getCode(), "server shutting down");
+        }
+        sockets.clear();
+        socketsPerAddress.clear();
+        registry.clear();
+    }
+
+    private void login(Outbox from, ClientMessage.Login login) {
         Optional<String> name = Names.normalise(login.name());
         if (name.isEmpty()) {
             from.send(ServerMessage.Login.refused(LoginRefusal.INVALID_NAME));
             return;
         }
-        Claim claim = registry.claim(name.get(), from);
+        String principal = from.principal();
+        if (principal != null && !Names.key(principal).equals(Names.key(name.get()))) {
+            LOG.log(Level.INFO, "socket {0}: \"{1}\" may not log in as \"{2}\"", from.id(), principal, name.get());
+            from.send(ServerMessage.Login.refused(LoginRefusal.UNAUTHORIZED));
+            return;
+        }
+        Claim claim = registry.claim(name.get(), from, login.token());
         if (claim instanceof Claim.Claimed claimed) {
             User user = claimed.user();
-            from.send(ServerMessage.Login.accepted(user.name(), claimed.others(), settings.iceServers(), null));
+            from.send(ServerMessage.Login.accepted(user.name(), claimed.others(), settings.iceServers(), user.token()));
             ServerMessage online = new ServerMessage.Online(user.name());
             for (User other : registry.online()) {
                 if (other != user) {
@@ -106,6 +175,14 @@ public final class Switchboard {
             }
             LOG.log(Level.INFO, "socket {0}: logged in as \"{1}\" ({2} online)", from.id(), user.name(),
                     registry.size());
+        } else if (claim instanceof Claim.Resumed resumed) {
+            User user = resumed.user();
+            from.send(ServerMessage.Login.accepted(user.name(), resumed.others(), settings.iceServers(), user.token()));
+            if (resumed.previous() != from) {
+                resumed.previous().close(REPLACED, "replaced by a resumed login");
+            }
+            LOG.log(Level.INFO, "socket {0}: \"{1}\" resumed (was socket {2})", from.id(), user.name(),
+                    resumed.previous().id());
         } else if (claim instanceof Claim.Taken) {
             from.send(ServerMessage.Login.refused(LoginRefusal.TAKEN));
         } else if (claim instanceof Claim.AlreadyLoggedIn) {
@@ -119,30 +196,42 @@ public final class Switchboard {
     private void offer(User me, ClientMessage.Offer offer) {
         Optional<User> callee = registry.find(offer.name());
         if (callee.isEmpty()) {
-            refuse(me.connection(), ErrorCode.NO_SUCH_USER, "\"" + offer.name() + "\" is not online");
+            refuse(me, ErrorCode.NO_SUCH_USER, "\"" + offer.name() + "\" is not online");
             return;
         }
         User peer = callee.get();
         if (peer == me) {
-            refuse(me.connection(), ErrorCode.INVALID_MESSAGE, "you cannot call yourself");
+            refuse(me, ErrorCode.INVALID_MESSAGE, "you cannot call yourself");
             return;
         }
         if (!registry.pair(me, peer)) {
             // The callee went away between find and pair.
-            refuse(me.connection(), ErrorCode.NO_SUCH_USER, "\"" + offer.name() + "\" is not online");
+            refuse(me, ErrorCode.NO_SUCH_USER, "\"" + offer.name() + "\" is not online");
             return;
         }
         peer.send(new ServerMessage.Offer(me.name(), offer.offer()));
     }
 
-    private void withPeer(User me, String peerName, String what, java.util.function.Consumer<User> action) {
+    private void withPeer(User me, String peerName, String what, Consumer<User> action) {
         Optional<User> peer = registry.find(peerName).filter(p -> registry.paired(me, p));
         if (peer.isEmpty()) {
-            refuse(me.connection(), ErrorCode.NOT_IN_CALL,
+            refuse(me, ErrorCode.NOT_IN_CALL,
                     "cannot send " + what + " to \"" + peerName + "\": you are not in a call with them");
             return;
         }
         action.accept(peer.get());
+    }
+
+    private void refuse(User to, ErrorCode code, String message) {
+        LOG.log(Level.DEBUG, "\"{0}\": refused {1}: {2}", to.name(), code.wire(), message);
+        to.send(ServerMessage.Error.of(code, message));
+    }
+
+    private void expire(User user) {
+        registry.expire(user).ifPresent(departure -> {
+            LOG.log(Level.INFO, "\"{0}\" did not come back within {1} s", user.name(), settings.resumeGraceSeconds());
+            announceDeparture(departure);
+        });
     }
 
     private void announceDeparture(Departure departure) {
@@ -157,5 +246,23 @@ public final class Switchboard {
         }
         LOG.log(Level.INFO, "socket {0}: \"{1}\" went away ({2} online)", gone.connection().id(), gone.name(),
                 registry.size());
+    }
+
+    /** Ping sockets that have been quiet for a ping interval; close those silent past the idle timeout. */
+    private void sweep() {
+        long now = System.nanoTime();
+        long pingAfter = TimeUnit.SECONDS.toNanos(settings.pingIntervalSeconds());
+        long closeAfter = TimeUnit.SECONDS.toNanos(settings.idleTimeoutSeconds());
+        for (Outbox socket : sockets) {
+            long silent = now - socket.lastHeard();
+            if (silent >= closeAfter) {
+                LOG.log(Level.INFO, "socket {0}: silent for {1} s; closing", socket.id(), settings.idleTimeoutSeconds());
+                socket.close(CloseCodes.NORMAL_CLOSURE.getCode(), "no answer to pings");
+                // A half-open connection may never report its close; free it now.
+                closed(socket, CloseCodes.NORMAL_CLOSURE.getCode());
+            } else if (silent >= pingAfter && socket.pingDue(now, pingAfter)) {
+                socket.ping();
+            }
+        }
     }
 }

@@ -47,18 +47,18 @@ class LocalRegistryTest {
     private final LocalRegistry registry = new LocalRegistry();
 
     private User claim(String name, Connection c) {
-        return ((Claim.Claimed) registry.claim(name, c)).user();
+        return ((Claim.Claimed) registry.claim(name, c, null)).user();
     }
 
     @Test
     void claimFindRelease() {
         Recorder c = new Recorder();
-        Claim claim = registry.claim("Alice", c);
+        Claim claim = registry.claim("Alice", c, null);
         User alice = assertInstanceOf(Claim.Claimed.class, claim).user();
         assertEquals(Optional.of(alice), registry.find("ALICE"));
         assertEquals(Optional.of(alice), registry.userOn(c));
-        assertInstanceOf(Claim.Taken.class, registry.claim("alice", new Recorder()));
-        assertInstanceOf(Claim.AlreadyLoggedIn.class, registry.claim("other", c));
+        assertInstanceOf(Claim.Taken.class, registry.claim("alice", new Recorder(), null));
+        assertInstanceOf(Claim.AlreadyLoggedIn.class, registry.claim("other", c, null));
         Departure d = registry.release(c).orElseThrow();
         assertEquals(alice, d.user());
         assertTrue(registry.find("alice").isEmpty());
@@ -70,7 +70,7 @@ class LocalRegistryTest {
     void othersListsEveryoneElse() {
         claim("a", new Recorder());
         claim("b", new Recorder());
-        Claim.Claimed c = (Claim.Claimed) registry.claim("c", new Recorder());
+        Claim.Claimed c = (Claim.Claimed) registry.claim("c", new Recorder(), null);
         assertEquals(List.of("a", "b"), c.others().stream().sorted().toList());
     }
 
@@ -111,11 +111,64 @@ class LocalRegistryTest {
     }
 
     @Test
+    void theRightTokenResumesTheUserWithItsPairings() {
+        Recorder old = new Recorder();
+        User a = claim("a", old);
+        User b = claim("b", new Recorder());
+        registry.pair(a, b);
+        String token = a.token();
+        assertEquals(22, token.length(), "128 bits, base64url");
+        Recorder fresh = new Recorder();
+        Claim.Resumed resumed = assertInstanceOf(Claim.Resumed.class, registry.claim("A", fresh, token));
+        assertEquals(a, resumed.user());
+        assertEquals(old, resumed.previous());
+        assertEquals(fresh, a.connection());
+        assertTrue(registry.paired(b, a));
+        assertTrue(registry.userOn(old).isEmpty());
+        assertEquals(Optional.of(a), registry.userOn(fresh));
+        assertFalse(token.equals(a.token()), "the token rotates on every login");
+        assertInstanceOf(Claim.Taken.class, registry.claim("a", new Recorder(), token), "an old token is spent");
+    }
+
+    @Test
+    void aWrongTokenIsAPlainClaim() {
+        claim("a", new Recorder());
+        assertInstanceOf(Claim.Taken.class, registry.claim("a", new Recorder(), "guess"));
+        Claim.Claimed fresh = assertInstanceOf(Claim.Claimed.class, registry.claim("z", new Recorder(), "guess"));
+        assertTrue(fresh.user().token() != null);
+    }
+
+    @Test
+    void aSuspendedUserKeepsNameAndPairingsUntilItExpires() {
+        Recorder ca = new Recorder();
+        User a = claim("a", ca);
+        User b = claim("b", new Recorder());
+        registry.pair(a, b);
+        assertEquals(Optional.of(a), registry.suspend(ca));
+        assertInstanceOf(Claim.Taken.class, registry.claim("a", new Recorder(), null));
+        assertTrue(registry.paired(b, a));
+        Departure d = registry.expire(a).orElseThrow();
+        assertEquals(List.of(b), d.formerPeers());
+        assertTrue(registry.find("a").isEmpty());
+        assertFalse(registry.paired(b, a));
+    }
+
+    @Test
+    void aResumedUserDoesNotExpire() {
+        Recorder ca = new Recorder();
+        User a = claim("a", ca);
+        registry.suspend(ca);
+        registry.claim("a", new Recorder(), a.token());
+        assertTrue(registry.expire(a).isEmpty());
+        assertEquals(Optional.of(a), registry.find("a"));
+    }
+
+    @Test
     void maxUsersIsEnforced() {
         registry.setMaxUsers(2);
         claim("a", new Recorder());
         claim("b", new Recorder());
-        assertInstanceOf(Claim.Full.class, registry.claim("c", new Recorder()));
+        assertInstanceOf(Claim.Full.class, registry.claim("c", new Recorder(), null));
     }
 
     @Test
@@ -130,7 +183,7 @@ class LocalRegistryTest {
                 for (int i = 0; i < 20_000; i++) {
                     Recorder c = new Recorder();
                     String name = "n" + random.nextInt(50);
-                    if (registry.claim(name, c) instanceof Claim.Claimed claimed) {
+                    if (registry.claim(name, c, null) instanceof Claim.Claimed claimed) {
                         registry.find("n" + random.nextInt(50)).ifPresent(other -> {
                             if (other != claimed.user()) {
                                 registry.pair(claimed.user(), other);

@@ -10,10 +10,14 @@ import jakarta.servlet.ServletContextListener;
 import jakarta.servlet.annotation.WebListener;
 
 import local.textchat.config.ContextParams;
+import local.textchat.signal.SignalConfigurator;
 
-/** Hands the deployment's {@code textchat.*} context init parameters to the settings. */
+/**
+ * Start and stop of the web application: hands the deployment's {@code textchat.*} context
+ * init parameters to the settings, and on undeploy closes every socket with 1001.
+ */
 @WebListener
-public class ContextParamsListener implements ServletContextListener {
+public class WebAppListener implements ServletContextListener {
 
     @Override
     public void contextInitialized(ServletContextEvent event) {
@@ -25,5 +29,10 @@ public class ContextParamsListener implements ServletContextListener {
             }
         }
         ContextParams.publish(params);
+    }
+
+    @Override
+    public void contextDestroyed(ServletContextEvent event) {
+        SignalConfigurator.shutdownAll();
     }
 }

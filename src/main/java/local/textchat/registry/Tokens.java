@@ -1,0 +1,30 @@
+package local.textchat.registry;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.util.Base64;
+
+/** Resume tokens: 128 random bits, URL-safe, compared in constant time. */
+final class Tokens {
+
+    private static final SecureRandom RANDOM = new SecureRandom();
+    private static final Base64.Encoder ENCODER = Base64.getUrlEncoder().withoutPadding();
+
+    private Tokens() {
+    }
+
+    static String next() {
+        byte[] bytes = new byte[16];
+        RANDOM.nextBytes(bytes);
+        return ENCODER.encodeToString(bytes);
+    }
+
+    static boolean matches(String presented, String expected) {
+        if (presented == null || expected == null) {
+            return false;
+        }
+        return MessageDigest.isEqual(presented.getBytes(StandardCharsets.UTF_8),
+                expected.getBytes(StandardCharsets.UTF_8));
+    }
+}

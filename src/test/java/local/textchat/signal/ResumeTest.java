@@ -1,0 +1,134 @@
+package local.textchat.signal;
+
+import static local.textchat.signal.RelayTest.CANDIDATE;
+import static local.textchat.signal.RelayTest.OFFER;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Map;
+
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+
+import org.junit.jupiter.api.Test;
+
+import local.textchat.support.RawClient;
+import local.textchat.support.TestServer;
+import local.textchat.support.WsClient;
+
+/** PROTOCOL.md, Going away and Resume: a dropped socket's name and calls wait for its token. */
+class ResumeTest {
+
+    private static String resume(String name, String token) {
+        return Json.createObjectBuilder().add("type", "login").add("name", name).add("token", token).build().toString();
+    }
+
+    @Test
+    void loginHandsOutAnUnguessableTokenThatRotates() {
+        try (TestServer server = TestServer.start(); WsClient alice = server.connect()) {
+            String first = alice.login("alice").getString("token");
+            assertTrue(first.matches("[A-Za-z0-9_-]{22,}"), first);
+            try (WsClient again = server.connect()) {
+                again.send(resume("alice", first));
+                String second = again.next("login").getString("token");
+                assertNotEquals(first, second);
+            }
+        }
+    }
+
+    @Test
+    void resumeWithinGraceKeepsNameAndCallAndThePeerSeesNoLeave() {
+        try (TestServer server = TestServer.start(); WsClient bob = server.login("bob");
+             RawClient alice = RawClient.connect(server.signalUri(), null)) {
+            JsonObject login = alice.login("alice");
+            String token = login.getString("token");
+            bob.next("online");
+            alice.send("{\"type\":\"offer\",\"name\":\"bob\",\"offer\":" + OFFER + "}");
+            bob.next("offer");
+
+            alice.drop();
+            bob.expectSilence(500);
+            try (WsClient back = server.connect()) {
+                back.send(resume("alice", token));
+                JsonObject reply = back.next("login");
+                assertTrue(reply.getBoolean("success"), reply::toString);
+                assertEquals("alice", reply.getString("name"));
+                bob.send("{\"type\":\"candidate\",\"name\":\"alice\",\"candidate\":" + CANDIDATE + "}");
+                assertEquals("bob", back.next("candidate").getString("name"));
+                bob.sync();
+                assertEquals(0, bob.pending(), "bob saw neither leave nor offline");
+            }
+        }
+    }
+
+    @Test
+    void resumeWhileTheOldSocketIsOpenClosesItWith4001() {
+        try (TestServer server = TestServer.start(); WsClient bob = server.login("bob");
+             WsClient alice = server.connect()) {
+            String token = alice.login("alice").getString("token");
+            bob.next("online");
+            alice.send("{\"type\":\"offer\",\"name\":\"bob\",\"offer\":" + OFFER + "}");
+            bob.next("offer");
+            try (WsClient second = server.connect()) {
+                second.send(resume("ALICE", token));
+                assertTrue(second.next("login").getBoolean("success"));
+                assertEquals(4001, alice.awaitClose().getCloseCode().getCode());
+                bob.expectSilence(300);
+                second.send("{\"type\":\"candidate\",\"name\":\"bob\",\"candidate\":null}");
+                assertEquals("alice", bob.next("candidate").getString("name"));
+            }
+        }
+    }
+
+    @Test
+    void aWrongTokenIsAPlainLogin() {
+        try (TestServer server = TestServer.start(); WsClient alice = server.login("alice");
+             WsClient mallory = server.connect()) {
+            mallory.send(resume("alice", "AAAAAAAAAAAAAAAAAAAAAA"));
+            JsonObject reply = mallory.next("login");
+            assertFalse(reply.getBoolean("success"));
+            assertEquals("taken", reply.getString("reason"));
+            assertTrue(alice.isOpen());
+        }
+    }
+
+    @Test
+    void afterTheGracePeriodPeersGetLeaveAndTheNameIsFree() {
+        try (TestServer server = TestServer.start(Map.of("textchat.resumeGraceSeconds", "1"));
+             WsClient bob = server.login("bob"); RawClient alice = RawClient.connect(server.signalUri(), null)) {
+            String token = alice.login("alice").getString("token");
+            bob.next("online");
+            alice.send("{\"type\":\"offer\",\"name\":\"bob\",\"offer\":" + OFFER + "}");
+            bob.next("offer");
+            long dropped = System.nanoTime();
+            alice.drop();
+            assertEquals("alice", bob.next("leave").getString("name"));
+            long waitedMs = (System.nanoTime() - dropped) / 1_000_000;
+            assertTrue(waitedMs >= 900, "leave came before the grace period ended: " + waitedMs + " ms");
+            assertEquals("alice", bob.next("offline").getString("name"));
+            try (WsClient late = server.connect()) {
+                late.send(resume("alice", token));
+                JsonObject reply = late.next("login");
+                assertTrue(reply.getBoolean("success"), "the name is free: " + reply);
+                bob.send("{\"type\":\"candidate\",\"name\":\"alice\",\"candidate\":null}");
+                bob.nextMatching(m -> m.getString("type").equals("error") && m.getString("code").equals("not-in-call"));
+            }
+        }
+    }
+
+    @Test
+    void aCleanCloseReleasesAtOnce() {
+        try (TestServer server = TestServer.start(Map.of("textchat.resumeGraceSeconds", "30"));
+             WsClient bob = server.login("bob")) {
+            WsClient alice = server.login("alice");
+            bob.next("online");
+            alice.send("{\"type\":\"offer\",\"name\":\"bob\",\"offer\":" + OFFER + "}");
+            bob.next("offer");
+            alice.close();
+            assertEquals("alice", bob.next("leave").getString("name"));
+            assertEquals("alice", bob.next("offline").getString("name"));
+        }
+    }
+}
