@@ -1,16 +1,22 @@
 package local.textchat.config;
 
+import java.io.IOException;
 import java.io.StringReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.function.UnaryOperator;
-import java.util.stream.Collectors;
 
 import jakarta.json.Json;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonReader;
 import jakarta.json.JsonValue;
+
+import local.textchat.ice.TurnCredentials;
 
 /**
  * Every setting of textchat, read once. Each has a key like {@code textchat.maxMessageBytes};
@@ -30,11 +36,15 @@ import jakarta.json.JsonValue;
  * @param abuseSeconds         how long a socket may keep flooding before it is closed with 1008
  * @param allowedOrigins       handshake origins allowed besides the page's own ({@code *}: any)
  * @param allowMissingOrigin   whether handshakes without an Origin header (non-browser clients) are allowed
+ * @param turnUrls             TURN URLs that get per-user credentials minted at login (empty: none)
+ * @param turn                 the minter of those credentials (null without TURN); its toString hides the secret
+ * @param iceTransportPolicy   {@code all}, or {@code relay} to make clients use TURN only
  */
 public record Settings(int maxMessageBytes, JsonArray iceServers, int sendBacklog, int maxUsers,
                        int maxSocketsPerAddress, int resumeGraceSeconds, int pingIntervalSeconds,
                        int idleTimeoutSeconds, int rateBurst, int ratePerSecond, int abuseSeconds,
-                       Set<String> allowedOrigins, boolean allowMissingOrigin) {
+                       Set<String> allowedOrigins, boolean allowMissingOrigin, List<String> turnUrls,
+                       TurnCredentials turn, String iceTransportPolicy) {
 
     public static final String MAX_MESSAGE_BYTES = "textchat.maxMessageBytes";
     public static final String ICE_SERVERS = "textchat.iceServers";
@@ -49,6 +59,11 @@ public record Settings(int maxMessageBytes, JsonArray iceServers, int sendBacklo
     public static final String ABUSE_SECONDS = "textchat.abuseSeconds";
     public static final String ALLOWED_ORIGINS = "textchat.allowedOrigins";
     public static final String ALLOW_MISSING_ORIGIN = "textchat.allowMissingOrigin";
+    public static final String TURN_URLS = "textchat.turnUrls";
+    public static final String TURN_SECRET = "textchat.turnSecret";
+    public static final String TURN_SECRET_FILE = "textchat.turnSecretFile";
+    public static final String TURN_TTL_SECONDS = "textchat.turnTtlSeconds";
+    public static final String ICE_TRANSPORT_POLICY = "textchat.iceTransportPolicy";
 
     /** The tutorial's public STUN server, written the standard way ({@code urls}). */
     public static final String DEFAULT_ICE_SERVERS = "[{\"urls\":\"stun:stun.l.google.com:19302\"}]";
@@ -74,6 +89,7 @@ public record Settings(int maxMessageBytes, JsonArray iceServers, int sendBacklo
             throw new IllegalArgumentException(IDLE_TIMEOUT_SECONDS + " (" + idleTimeout + ") must be longer than "
                     + PING_INTERVAL_SECONDS + " (" + pingInterval + ")");
         }
+        List<String> turnUrls = turnUrls(lookup);
         return new Settings(
                 intSetting(lookup, MAX_MESSAGE_BYTES, 64 * 1024, 256),
                 iceServers(lookup.apply(ICE_SERVERS)),
@@ -86,8 +102,51 @@ public record Settings(int maxMessageBytes, JsonArray iceServers, int sendBacklo
                 intSetting(lookup, RATE_BURST, 100, 1),
                 intSetting(lookup, RATE_PER_SECOND, 20, 1),
                 intSetting(lookup, ABUSE_SECONDS, 5, 1),
-                listSetting(lookup.apply(ALLOWED_ORIGINS)),
-                booleanSetting(lookup, ALLOW_MISSING_ORIGIN, true));
+                Set.copyOf(listSetting(lookup.apply(ALLOWED_ORIGINS))),
+                booleanSetting(lookup, ALLOW_MISSING_ORIGIN, true),
+                turnUrls,
+                turnCredentials(lookup, turnUrls),
+                iceTransportPolicy(lookup.apply(ICE_TRANSPORT_POLICY)));
+    }
+
+    private static List<String> turnUrls(UnaryOperator<String> lookup) {
+        List<String> urls = listSetting(lookup.apply(TURN_URLS));
+        for (String url : urls) {
+            if (!url.startsWith("turn:") && !url.startsWith("turns:")) {
+                throw new IllegalArgumentException(TURN_URLS + " must hold turn: or turns: URLs, got \"" + url + "\"");
+            }
+        }
+        return urls;
+    }
+
+    /** The shared secret comes from {@code turnSecret}, or from the file named by {@code turnSecretFile}. */
+    private static TurnCredentials turnCredentials(UnaryOperator<String> lookup, List<String> urls) {
+        String secret = lookup.apply(TURN_SECRET);
+        String file = lookup.apply(TURN_SECRET_FILE);
+        if ((secret == null || secret.isBlank()) && file != null && !file.isBlank()) {
+            try {
+                secret = Files.readString(Path.of(file.trim()), StandardCharsets.UTF_8).strip();
+            } catch (IOException e) {
+                throw new IllegalArgumentException(TURN_SECRET_FILE + " names a file that cannot be read: " + file);
+            }
+        }
+        boolean hasSecret = secret != null && !secret.isBlank();
+        if (urls.isEmpty()) {
+            return null;
+        }
+        if (!hasSecret) {
+            throw new IllegalArgumentException(TURN_URLS + " is set but neither " + TURN_SECRET + " nor "
+                    + TURN_SECRET_FILE + " gives the shared secret");
+        }
+        return new TurnCredentials(secret, intSetting(lookup, TURN_TTL_SECONDS, 86_400, 60));
+    }
+
+    private static String iceTransportPolicy(String raw) {
+        String policy = raw == null || raw.isBlank() ? "all" : raw.trim();
+        if (!policy.equals("all") && !policy.equals("relay")) {
+            throw new IllegalArgumentException(ICE_TRANSPORT_POLICY + " must be all or relay, got \"" + raw + "\"");
+        }
+        return policy;
     }
 
     /** {@code textchat.maxMessageBytes} becomes {@code TEXTCHAT_MAX_MESSAGE_BYTES}. */
@@ -124,11 +183,11 @@ public record Settings(int maxMessageBytes, JsonArray iceServers, int sendBacklo
         };
     }
 
-    private static Set<String> listSetting(String raw) {
+    private static List<String> listSetting(String raw) {
         if (raw == null || raw.isBlank()) {
-            return Set.of();
+            return List.of();
         }
-        return Arrays.stream(raw.split("[,\\s]+")).filter(s -> !s.isBlank()).collect(Collectors.toUnmodifiableSet());
+        return Arrays.stream(raw.split("[,\\s]+")).filter(s -> !s.isBlank()).distinct().toList();
     }
 
     private static JsonArray iceServers(String raw) {

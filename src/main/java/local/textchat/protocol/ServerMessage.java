@@ -27,16 +27,20 @@ import jakarta.json.bind.annotation.JsonbTypeInfo;
 })
 public sealed interface ServerMessage {
 
-    /** Reply to a login: either accepted (name, users, iceServers, token) or refused (reason). */
-    record Login(boolean success, String name, List<String> users, JsonArray iceServers, String token,
-                 String reason) implements ServerMessage {
+    /**
+     * Reply to a login: either accepted (name, users, iceServers, iceTransportPolicy, token) or
+     * refused (reason).
+     */
+    record Login(boolean success, String name, List<String> users, JsonArray iceServers, String iceTransportPolicy,
+                 String token, String reason) implements ServerMessage {
 
-        public static Login accepted(String name, List<String> users, JsonArray iceServers, String token) {
-            return new Login(true, name, List.copyOf(users), iceServers, token, null);
+        public static Login accepted(String name, List<String> users, JsonArray iceServers, String iceTransportPolicy,
+                                     String token) {
+            return new Login(true, name, List.copyOf(users), iceServers, iceTransportPolicy, token, null);
         }
 
         public static Login refused(LoginRefusal reason) {
-            return new Login(false, null, null, null, null, reason.wire());
+            return new Login(false, null, null, null, null, null, reason.wire());
         }
     }
 

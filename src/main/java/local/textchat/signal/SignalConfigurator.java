@@ -125,8 +125,10 @@ public class SignalConfigurator extends ServerEndpointConfig.Configurator {
         Settings settings = Settings.load(ContextParams.lookup());
         LocalRegistry registry = ContainerBeans.find(LocalRegistry.class).orElseGet(LocalRegistry::new);
         registry.setMaxUsers(settings.maxUsers());
-        LOG.log(Level.INFO, "textchat signaling ready: registry {0}, max message {1} bytes, {2} ICE server(s)",
-                registry.getClass().getSimpleName(), settings.maxMessageBytes(), settings.iceServers().size());
+        LOG.log(Level.INFO, "textchat signaling ready: registry {0}, max message {1} bytes, {2} ICE server(s), "
+                        + "{3} TURN URL(s) with minted credentials, ICE transport policy {4}",
+                registry.getClass().getSimpleName(), settings.maxMessageBytes(), settings.iceServers().size(),
+                settings.turnUrls().size(), settings.iceTransportPolicy());
         return new Switchboard(registry, settings);
     }
 }

@@ -1,6 +1,8 @@
 package local.textchat.signal;
 
 import java.lang.System.Logger.Level;
+import java.time.Clock;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -12,6 +14,7 @@ import java.util.function.Consumer;
 import jakarta.websocket.CloseReason.CloseCodes;
 
 import local.textchat.config.Settings;
+import local.textchat.ice.IceServers;
 import local.textchat.protocol.ClientMessage;
 import local.textchat.protocol.ErrorCode;
 import local.textchat.protocol.LoginRefusal;
@@ -40,10 +43,12 @@ public final class Switchboard {
     private final Set<Outbox> sockets = ConcurrentHashMap.newKeySet();
     private final ConcurrentMap<String, Integer> socketsPerAddress = new ConcurrentHashMap<>();
     private final ScheduledFuture<?> heartbeat;
+    private final IceServers iceServers;
 
     public Switchboard(Registry registry, Settings settings) {
         this.registry = registry;
         this.settings = settings;
+        this.iceServers = new IceServers(settings.iceServers(), settings.turnUrls(), settings.turn(), Clock.systemUTC());
         long sweepSeconds = Math.max(1, Math.min(5, settings.pingIntervalSeconds() / 5));
         this.heartbeat = Timers.get().scheduleWithFixedDelay(this::sweep, sweepSeconds, sweepSeconds, TimeUnit.SECONDS);
     }
@@ -166,7 +171,7 @@ public final class Switchboard {
         Claim claim = registry.claim(name.get(), from, login.token());
         if (claim instanceof Claim.Claimed claimed) {
             User user = claimed.user();
-            from.send(ServerMessage.Login.accepted(user.name(), claimed.others(), settings.iceServers(), user.token()));
+            from.send(accepted(user, claimed.others()));
             ServerMessage online = new ServerMessage.Online(user.name());
             for (User other : registry.online()) {
                 if (other != user) {
@@ -177,7 +182,7 @@ public final class Switchboard {
                     registry.size());
         } else if (claim instanceof Claim.Resumed resumed) {
             User user = resumed.user();
-            from.send(ServerMessage.Login.accepted(user.name(), resumed.others(), settings.iceServers(), user.token()));
+            from.send(accepted(user, resumed.others()));
             if (resumed.previous() != from) {
                 resumed.previous().close(REPLACED, "replaced by a resumed login");
             }
@@ -191,6 +196,11 @@ public final class Switchboard {
             LOG.log(Level.WARNING, "socket {0}: login refused, server full ({1} users)", from.id(), registry.size());
             from.send(ServerMessage.Login.refused(LoginRefusal.SERVER_FULL));
         }
+    }
+
+    private ServerMessage.Login accepted(User user, List<String> others) {
+        return ServerMessage.Login.accepted(user.name(), others, iceServers.forUser(user.name()),
+                settings.iceTransportPolicy(), user.token());
     }
 
     private void offer(User me, ClientMessage.Offer offer) {

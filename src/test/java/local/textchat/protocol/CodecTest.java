@@ -127,9 +127,9 @@ class CodecTest {
         record Case(ServerMessage message, String expected) {
         }
         List<Case> cases = List.of(
-                new Case(ServerMessage.Login.accepted("alice", List.of("bob"), ice, null),
-                        "{\"type\":\"login\",\"iceServers\":[{\"urls\":\"stun:x\"}],\"name\":\"alice\","
-                                + "\"success\":true,\"users\":[\"bob\"]}"),
+                new Case(ServerMessage.Login.accepted("alice", List.of("bob"), ice, "all", "t"),
+                        "{\"type\":\"login\",\"iceServers\":[{\"urls\":\"stun:x\"}],\"iceTransportPolicy\":\"all\","
+                                + "\"name\":\"alice\",\"success\":true,\"token\":\"t\",\"users\":[\"bob\"]}"),
                 new Case(ServerMessage.Login.refused(LoginRefusal.TAKEN),
                         "{\"type\":\"login\",\"reason\":\"taken\",\"success\":false}"),
                 new Case(new ServerMessage.Offer("alice", sdp), "{\"type\":\"offer\",\"name\":\"alice\",\"offer\":" + SDP + "}"),
