@@ -7,29 +7,16 @@ import java.nio.charset.StandardCharsets;
 
 import jakarta.json.JsonObject;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-import local.textchat.support.TestServer;
+import local.textchat.support.WithServer;
 import local.textchat.support.WsClient;
 
 /** PROTOCOL.md, Error codes: every bad frame gets a clear error and the socket stays usable. */
-class ErrorsTest {
+class ErrorsTest extends WithServer {
 
-    private TestServer server;
-
-    @BeforeEach
-    void start() {
-        server = TestServer.start();
-    }
-
-    @AfterEach
-    void stop() {
-        server.close();
-    }
 
     @ParameterizedTest(name = "{0} -> {1}")
     @CsvSource(delimiter = '|', quoteCharacter = '`', value = {

@@ -9,27 +9,14 @@ import java.util.Set;
 
 import jakarta.json.JsonObject;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import local.textchat.support.TestServer;
+import local.textchat.support.WithServer;
 import local.textchat.support.WsClient;
 
 /** PROTOCOL.md: leave and decline end a pairing; so does either side going away. */
-class HangUpTest {
+class HangUpTest extends WithServer {
 
-    private TestServer server;
-
-    @BeforeEach
-    void start() {
-        server = TestServer.start();
-    }
-
-    @AfterEach
-    void stop() {
-        server.close();
-    }
 
     @Test
     void leaveTellsThePeerAndEndsThePairing() {

@@ -8,27 +8,14 @@ import java.util.List;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonString;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import local.textchat.support.TestServer;
+import local.textchat.support.WithServer;
 import local.textchat.support.WsClient;
 
 /** PROTOCOL.md: online / offline presence and the users list in the login reply. */
-class PresenceTest {
+class PresenceTest extends WithServer {
 
-    private TestServer server;
-
-    @BeforeEach
-    void start() {
-        server = TestServer.start();
-    }
-
-    @AfterEach
-    void stop() {
-        server.close();
-    }
 
     @Test
     void everyoneHearsOfALoginButNotTheNewcomerItself() {

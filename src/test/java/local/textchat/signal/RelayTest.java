@@ -9,15 +9,13 @@ import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import local.textchat.support.TestServer;
+import local.textchat.support.WithServer;
 import local.textchat.support.WsClient;
 
 /** PROTOCOL.md: offer, answer and candidate are relayed unchanged, stamped with the sender. */
-class RelayTest {
+class RelayTest extends WithServer {
 
     static final String OFFER = "{\"type\":\"offer\",\"sdp\":\"v=0\\r\\no=- 4611731400430051336 2 IN IP4 127.0.0.1\\r\\n"
             + "s=-\\r\\nt=0 0\\r\\na=group:BUNDLE 0\\r\\n\",\"x-flag\":true,\"x-num\":1.5e3,\"x-nested\":{\"a\":[null,false,\"ü\"]}}";
@@ -25,17 +23,6 @@ class RelayTest {
     static final String CANDIDATE = "{\"candidate\":\"candidate:1 1 udp 2122260223 127.0.0.1 54321 typ host\","
             + "\"sdpMid\":\"0\",\"sdpMLineIndex\":0,\"usernameFragment\":\"abcd\"}";
 
-    private TestServer server;
-
-    @BeforeEach
-    void start() {
-        server = TestServer.start();
-    }
-
-    @AfterEach
-    void stop() {
-        server.close();
-    }
 
     static JsonObject json(String text) {
         return Json.createReader(new StringReader(text)).readObject();
