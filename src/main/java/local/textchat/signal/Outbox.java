@@ -154,8 +154,12 @@ final class Outbox implements Connection {
             } else {
                 session.getAsyncRemote().sendObject(item, this::sent);
             }
-        } catch (IOException | RuntimeException e) {
-            // The session closed under us (IllegalStateException) or the container refused the send.
+        } catch (VirtualMachineError e) {
+            throw e;
+        } catch (Exception | Error e) {
+            // The session closed under us (IllegalStateException), or the container refused the send;
+            // Tyrus throws java.lang.Error for text UTF-8 cannot encode. Either way this item is done,
+            // or the outbox would wait for a completion that never comes.
             sent(new SendResult(e));
         }
     }
