@@ -1,0 +1,74 @@
+// Chat over the peer-to-peer data channel (PROTOCOL.md, "Data channel"): text messages with
+// an id and a timestamp, acknowledged by the receiver. The signaling server never sees them.
+import { Emitter } from './emitter.js';
+
+export const CHANNEL_LABEL = 'chat';
+export const MAX_TEXT_LENGTH = 10_000;
+
+function newMessageId() {
+  // crypto.randomUUID() exists only in secure contexts; a plain-http deployment still works.
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+/**
+ * Wraps one RTCDataChannel. Events: `open`, `close`, `message` ({id, text, ts}),
+ * `ack` ({id}).
+ */
+export class ChatChannel extends Emitter {
+  #channel;
+  #decoder = new TextDecoder();
+
+  constructor(channel) {
+    super();
+    this.#channel = channel;
+    channel.binaryType = 'arraybuffer';
+    channel.addEventListener('open', () => this.emit('open'));
+    channel.addEventListener('close', () => this.emit('close'));
+    channel.addEventListener('message', (event) => this.#receive(event.data));
+  }
+
+  get isOpen() {
+    return this.#channel.readyState === 'open';
+  }
+
+  /** Sends a text message; returns what was sent, so the caller can show it. */
+  send(text) {
+    if (!this.isOpen) throw new Error('the chat channel is not open');
+    const message = { type: 'text', id: newMessageId(), text, ts: Date.now() };
+    this.#channel.send(JSON.stringify(message));
+    return { id: message.id, text: message.text, ts: message.ts };
+  }
+
+  close() {
+    this.#channel.close();
+  }
+
+  #receive(data) {
+    const raw = typeof data === 'string' ? data : this.#decoder.decode(data);
+    const message = parseJsonObject(raw);
+    if (message?.type === 'text' && typeof message.text === 'string') {
+      const id = typeof message.id === 'string' ? message.id : null;
+      const ts = Number.isFinite(message.ts) ? message.ts : Date.now();
+      if (id !== null && this.isOpen) this.#channel.send(JSON.stringify({ type: 'ack', id }));
+      this.emit('message', { id, text: message.text, ts });
+    } else if (message?.type === 'ack') {
+      if (typeof message.id === 'string') this.emit('ack', { id: message.id });
+    } else if (message !== null && typeof message.type === 'string') {
+      // A typed object we do not know yet (a newer peer's feature): not chat text.
+      console.info(`textchat: ignoring data-channel message of type "${message.type}"`);
+    } else {
+      // Peers that send bare strings (the original tutorial's client) still get through.
+      this.emit('message', { id: null, text: raw, ts: Date.now() });
+    }
+  }
+}
+
+function parseJsonObject(raw) {
+  try {
+    const value = JSON.parse(raw);
+    return value !== null && typeof value === 'object' && !Array.isArray(value) ? value : null;
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,207 @@
+// Every string the page shows, one small dictionary per language, chosen from the browser's
+// languages. `{name}`-style placeholders are filled in by `t(key, values)`.
+
+const en = {
+  'app.title': 'Textchat',
+  'app.tagline': 'Private text chat, browser to browser',
+  'app.skip': 'Skip to the conversation',
+
+  'conn.label': 'Server connection',
+  'conn.connecting': 'Connecting…',
+  'conn.open': 'Connected',
+  'conn.online': 'Online as {name}',
+  'conn.reconnecting': 'Connection lost. Reconnecting…',
+  'conn.closed': 'Disconnected',
+  'conn.lost-notice': 'Lost the connection to the server. Your chat stays open; reconnecting…',
+  'conn.back-notice': 'Connected to the server again.',
+  'conn.replaced-notice': 'You signed in from another tab or device, so this one was disconnected. Reload to sign in again.',
+
+  'signin.heading': 'Sign in',
+  'signin.intro': 'Choose a name others can call you by. Your messages go straight from browser to browser; the server only introduces you.',
+  'signin.name': 'Your name',
+  'signin.submit': 'Sign in',
+  'signin.submitting': 'Signing in…',
+  'signin.empty': 'Please enter a name.',
+  'signin.refused.taken': 'That name is already taken. Please choose another one.',
+  'signin.refused.invalid-name': 'Names are 1 to 32 characters long, with no control characters and no spaces at either end.',
+  'signin.refused.already-logged-in': 'This connection is already signed in. Reload the page to sign in again.',
+  'signin.refused.unauthorized': 'You can only sign in with the name of your own account.',
+  'signin.refused.server-full': 'The server is full right now. Please try again later.',
+  'signin.refused.other': 'The server refused the name ({reason}).',
+  'signin.resume-failed': 'You were signed out while the connection was down.',
+
+  'people.heading': 'Online now',
+  'people.empty': 'Nobody else is online yet. Open this page in another tab or on another device to try it out.',
+  'people.call': 'Call',
+  'people.call-label': 'Call {name}',
+  'callform.label': 'Call someone by name',
+  'callform.placeholder': 'Name',
+  'callform.submit': 'Call',
+  'callform.self': 'You cannot call yourself.',
+  'callform.busy': 'Hang up first to call someone else.',
+
+  'call.idle': 'Not in a call',
+  'call.calling': 'Calling {name}…',
+  'call.ringing': '{name} is calling…',
+  'call.connecting': 'Connecting to {name}…',
+  'call.connected': 'In a call with {name}',
+  'call.interrupted': 'Connection to {name} interrupted…',
+  'call.ended': 'Call ended',
+  'call.hangup': 'Hang up',
+  'call.cancel': 'Cancel call',
+  'call.route-summary': 'Connection details',
+  'call.route-direct': 'Direct connection over {protocol}: {local} ↔ {remote}',
+  'call.route-relay': 'Relayed connection over {protocol}: {local} ↔ {remote}',
+
+  'end.hung-up': 'You hung up.',
+  'end.declined-by-me': 'You declined the call from {name}.',
+  'end.peer-left': '{name} left the call.',
+  'end.missed': 'Missed call from {name}.',
+  'end.declined': '{name} declined the call.',
+  'end.busy': '{name} is busy in another call.',
+  'end.no-answer': '{name} did not answer.',
+  'end.failed': 'The connection to {name} failed.',
+  'end.unreachable': '{name} is not online.',
+  'end.busy-declined': '{name} called while you were in a call.',
+  'end.call-again': 'You can call again at any time.',
+
+  'incoming.title': 'Incoming call',
+  'incoming.text': '{name} wants to chat with you.',
+  'incoming.accept': 'Accept',
+  'incoming.decline': 'Decline',
+
+  'chat.heading': 'Conversation',
+  'chat.empty': 'Call someone to start chatting.',
+  'chat.input': 'Message',
+  'chat.placeholder': 'Write a message…',
+  'chat.hint': 'Enter sends; Shift+Enter starts a new line.',
+  'chat.placeholder-closed': 'Messages can be sent once a call is connected',
+  'chat.send': 'Send',
+  'chat.you': 'You',
+  'chat.sent': 'Sent',
+  'chat.delivered': 'Delivered',
+  'chat.announce': '{name} says: {text}',
+
+  'error.rate-limited': 'Slow down: the server is dropping messages.',
+};
+
+const zhTW = {
+  'app.title': 'Textchat',
+  'app.tagline': '瀏覽器對瀏覽器的私密文字聊天',
+  'app.skip': '跳到對話',
+
+  'conn.label': '伺服器連線',
+  'conn.connecting': '連線中…',
+  'conn.open': '已連線',
+  'conn.online': '已上線：{name}',
+  'conn.reconnecting': '連線中斷，正在重新連線…',
+  'conn.closed': '已中斷連線',
+  'conn.lost-notice': '與伺服器的連線中斷。聊天仍然開著，正在重新連線…',
+  'conn.back-notice': '已重新連上伺服器。',
+  'conn.replaced-notice': '你已在另一個分頁或裝置登入，因此這裡已中斷連線。重新整理頁面即可再次登入。',
+
+  'signin.heading': '登入',
+  'signin.intro': '選一個讓別人呼叫你的名字。訊息直接在瀏覽器之間傳送，伺服器只負責介紹彼此。',
+  'signin.name': '你的名字',
+  'signin.submit': '登入',
+  'signin.submitting': '登入中…',
+  'signin.empty': '請輸入名字。',
+  'signin.refused.taken': '這個名字已經有人使用，請換一個。',
+  'signin.refused.invalid-name': '名字長度為 1 到 32 個字元，不可包含控制字元，開頭和結尾不可有空白。',
+  'signin.refused.already-logged-in': '這個連線已經登入。請重新整理頁面後再登入。',
+  'signin.refused.unauthorized': '只能使用你自己帳號的名字登入。',
+  'signin.refused.server-full': '伺服器目前已滿，請稍後再試。',
+  'signin.refused.other': '伺服器拒絕了這個名字（{reason}）。',
+  'signin.resume-failed': '連線中斷期間你已被登出。',
+
+  'people.heading': '目前在線',
+  'people.empty': '目前沒有其他人在線。在另一個分頁或裝置開啟此頁面就能試用。',
+  'people.call': '通話',
+  'people.call-label': '呼叫 {name}',
+  'callform.label': '依名字呼叫',
+  'callform.placeholder': '名字',
+  'callform.submit': '呼叫',
+  'callform.self': '不能呼叫自己。',
+  'callform.busy': '請先掛斷，再呼叫其他人。',
+
+  'call.idle': '目前沒有通話',
+  'call.calling': '正在呼叫 {name}…',
+  'call.ringing': '{name} 來電…',
+  'call.connecting': '正在連線到 {name}…',
+  'call.connected': '正在與 {name} 通話',
+  'call.interrupted': '與 {name} 的連線中斷…',
+  'call.ended': '通話已結束',
+  'call.hangup': '掛斷',
+  'call.cancel': '取消呼叫',
+  'call.route-summary': '連線詳細資訊',
+  'call.route-direct': '直接連線（{protocol}）：{local} ↔ {remote}',
+  'call.route-relay': '經由中繼連線（{protocol}）：{local} ↔ {remote}',
+
+  'end.hung-up': '你已掛斷。',
+  'end.declined-by-me': '你拒絕了 {name} 的來電。',
+  'end.peer-left': '{name} 已離開通話。',
+  'end.missed': '{name} 的未接來電。',
+  'end.declined': '{name} 拒絕了通話。',
+  'end.busy': '{name} 正在另一通通話中。',
+  'end.no-answer': '{name} 沒有接聽。',
+  'end.failed': '與 {name} 的連線失敗。',
+  'end.unreachable': '{name} 目前不在線。',
+  'end.busy-declined': '{name} 在你通話時來電。',
+  'end.call-again': '你隨時可以再次呼叫。',
+
+  'incoming.title': '來電',
+  'incoming.text': '{name} 想和你聊天。',
+  'incoming.accept': '接聽',
+  'incoming.decline': '拒絕',
+
+  'chat.heading': '對話',
+  'chat.empty': '呼叫某人即可開始聊天。',
+  'chat.input': '訊息',
+  'chat.placeholder': '輸入訊息…',
+  'chat.hint': 'Enter 送出；Shift+Enter 換行。',
+  'chat.placeholder-closed': '通話連線後即可傳送訊息',
+  'chat.send': '傳送',
+  'chat.you': '你',
+  'chat.sent': '已送出',
+  'chat.delivered': '已送達',
+  'chat.announce': '{name} 說：{text}',
+
+  'error.rate-limited': '請放慢速度：伺服器正在丟棄訊息。',
+};
+
+export const dictionaries = Object.freeze({ en, 'zh-TW': zhTW });
+
+/** The first of the browser's languages we have a dictionary for; English otherwise. */
+export function pickLanguage(languages = navigator.languages?.length ? navigator.languages : [navigator.language]) {
+  for (const tag of languages) {
+    const lower = String(tag).toLowerCase();
+    // Traditional Chinese is the only Chinese here; better than English for any zh reader.
+    if (lower === 'zh' || lower.startsWith('zh-')) return 'zh-TW';
+    if (lower === 'en' || lower.startsWith('en-')) return 'en';
+  }
+  return 'en';
+}
+
+/** A translate function for one language; unknown keys fall back to English, then the key. */
+export function translator(language) {
+  const dictionary = dictionaries[language] ?? en;
+  return (key, values = {}) => {
+    const template = dictionary[key] ?? en[key] ?? key;
+    return template.replace(/\{(\w+)\}/g, (match, name) => (name in values ? String(values[name]) : match));
+  };
+}
+
+/** Fills the page's static text: data-i18n (text), data-i18n-placeholder, data-i18n-aria-label. */
+export function translatePage(root, t, language) {
+  root.documentElement.lang = language;
+  root.title = t('app.title');
+  for (const element of root.querySelectorAll('[data-i18n]')) {
+    element.textContent = t(element.dataset.i18n);
+  }
+  for (const element of root.querySelectorAll('[data-i18n-placeholder]')) {
+    element.placeholder = t(element.dataset.i18nPlaceholder);
+  }
+  for (const element of root.querySelectorAll('[data-i18n-aria-label]')) {
+    element.setAttribute('aria-label', t(element.dataset.i18nAriaLabel));
+  }
+}

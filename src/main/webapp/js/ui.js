@@ -1,0 +1,323 @@
+// Everything that touches the DOM. User-supplied text only ever goes in through
+// textContent or attribute setters, never as markup.
+import { Emitter } from './emitter.js';
+
+const NOTICE_MS = 8_000;
+const FOLLOW_THRESHOLD_PX = 80;
+
+function element(tag, { className, text, attrs = {} } = {}) {
+  const node = document.createElement(tag);
+  if (className) node.className = className;
+  if (text !== undefined) node.textContent = text;
+  for (const [name, value] of Object.entries(attrs)) node.setAttribute(name, value);
+  return node;
+}
+
+/** Events: `signin` (name), `call` (name), `accept`, `decline`, `hangup`, `send` (text). */
+export class UI extends Emitter {
+  #t;
+  #language;
+  #time;
+  #el;
+  #unread = 0;
+
+  constructor(doc, t, language) {
+    super();
+    this.#t = t;
+    this.#language = language;
+    this.#time = new Intl.DateTimeFormat(language, { hour: '2-digit', minute: '2-digit' });
+    const byId = (id) => doc.getElementById(id);
+    this.#el = {
+      connection: byId('connection-status'),
+      connectionText: byId('connection-text'),
+      notices: byId('notices'),
+      signinView: byId('signin-view'),
+      signinForm: byId('signin-form'),
+      signinName: byId('signin-name'),
+      signinError: byId('signin-error'),
+      signinSubmit: byId('signin-submit'),
+      mainView: byId('main-view'),
+      userList: byId('user-list'),
+      userListEmpty: byId('user-list-empty'),
+      callForm: byId('call-form'),
+      callName: byId('call-name'),
+      callStatus: byId('call-status'),
+      callText: byId('call-text'),
+      route: byId('call-route'),
+      routeText: byId('call-route-text'),
+      hangup: byId('hangup'),
+      messages: byId('messages'),
+      messagesEmpty: byId('messages-empty'),
+      announcer: byId('announcer'),
+      composer: byId('composer'),
+      input: byId('message-input'),
+      send: byId('send'),
+      incoming: byId('incoming'),
+      incomingText: byId('incoming-text'),
+      accept: byId('accept'),
+      decline: byId('decline'),
+    };
+    this.#bindControls(doc);
+  }
+
+  #bindControls(doc) {
+    const el = this.#el;
+    el.signinForm.addEventListener('submit', (event) => {
+      event.preventDefault();
+      const name = el.signinName.value.trim();
+      if (name === '') {
+        this.setSignInError(this.#t('signin.empty'));
+        el.signinName.focus();
+        return;
+      }
+      this.emit('signin', name);
+    });
+    el.callForm.addEventListener('submit', (event) => {
+      event.preventDefault();
+      const name = el.callName.value.trim();
+      if (name !== '') this.emit('call', name);
+    });
+    el.userList.addEventListener('click', (event) => {
+      const button = event.target.closest('button[data-call]');
+      if (button) this.emit('call', button.closest('li').dataset.name);
+    });
+    el.hangup.addEventListener('click', () => this.emit('hangup'));
+    el.accept.addEventListener('click', () => this.emit('accept'));
+    el.decline.addEventListener('click', () => this.emit('decline'));
+    // Escape on the incoming-call dialog means "no".
+    el.incoming.addEventListener('cancel', (event) => {
+      event.preventDefault();
+      this.emit('decline');
+    });
+    el.composer.addEventListener('submit', (event) => {
+      event.preventDefault();
+      this.#submitMessage();
+    });
+    el.input.addEventListener('keydown', (event) => {
+      // Enter while an input method is composing (e.g. Zhuyin) picks a character; it must not send.
+      if (event.key === 'Enter' && !event.shiftKey && !event.isComposing && event.keyCode !== 229) {
+        event.preventDefault();
+        this.#submitMessage();
+      }
+    });
+    doc.addEventListener('visibilitychange', () => {
+      if (!doc.hidden) this.#setUnread(0);
+    });
+  }
+
+  #submitMessage() {
+    const text = this.#el.input.value;
+    if (this.#el.send.disabled || text.trim() === '') return;
+    this.emit('send', text);
+  }
+
+  // --- connection -------------------------------------------------------------------------
+
+  setConnection(state, text) {
+    this.#el.connection.dataset.state = state;
+    this.#el.connectionText.textContent = text;
+  }
+
+  notice(text, kind = 'info') {
+    const note = element('p', { className: `notice ${kind}`, text, attrs: { 'data-testid': 'notice' } });
+    this.#el.notices.append(note);
+    setTimeout(() => note.remove(), NOTICE_MS);
+  }
+
+  // --- sign-in ----------------------------------------------------------------------------
+
+  showSignIn({ name = '', error = '' } = {}) {
+    this.#el.mainView.hidden = true;
+    this.#el.signinView.hidden = false;
+    this.#el.signinName.value = name;
+    this.setSigningIn(false);
+    this.setSignInError(error);
+    this.#el.signinName.focus();
+  }
+
+  setSigningIn(busy) {
+    this.#el.signinSubmit.disabled = busy;
+    this.#el.signinSubmit.textContent = this.#t(busy ? 'signin.submitting' : 'signin.submit');
+  }
+
+  setSignInError(text) {
+    this.#el.signinError.textContent = text;
+    this.#el.signinName.setAttribute('aria-invalid', text ? 'true' : 'false');
+  }
+
+  showMain() {
+    const wasHidden = this.#el.mainView.hidden;
+    this.#el.signinView.hidden = true;
+    this.#el.mainView.hidden = false;
+    if (wasHidden) this.#el.callName.focus();
+  }
+
+  // --- people -----------------------------------------------------------------------------
+
+  setUsers(names) {
+    this.#el.userList.replaceChildren();
+    for (const name of names) this.addUser(name);
+    this.#updateEmptyList();
+  }
+
+  addUser(name) {
+    if (this.#userItem(name)) return;
+    const item = element('li', { className: 'user', attrs: { 'data-testid': 'user' } });
+    item.dataset.name = name;
+    const avatar = element('span', { className: 'avatar', text: initial(name), attrs: { 'aria-hidden': 'true' } });
+    const label = element('span', { className: 'user-name', text: name, attrs: { 'data-testid': 'user-name' } });
+    const button = element('button', {
+      className: 'button small',
+      text: this.#t('people.call'),
+      attrs: { type: 'button', 'data-call': '', 'data-testid': 'call-user', 'aria-label': this.#t('people.call-label', { name }) },
+    });
+    item.append(avatar, label, button);
+    const collator = new Intl.Collator(this.#language, { sensitivity: 'base' });
+    const next = [...this.#el.userList.children].find((other) => collator.compare(other.dataset.name, name) > 0);
+    this.#el.userList.insertBefore(item, next ?? null);
+    this.#updateEmptyList();
+  }
+
+  removeUser(name) {
+    this.#userItem(name)?.remove();
+    this.#updateEmptyList();
+  }
+
+  #userItem(name) {
+    return [...this.#el.userList.children].find((item) => item.dataset.name === name) ?? null;
+  }
+
+  #updateEmptyList() {
+    this.#el.userListEmpty.hidden = this.#el.userList.children.length > 0;
+  }
+
+  clearCallName() {
+    this.#el.callName.value = '';
+  }
+
+  // --- the call ---------------------------------------------------------------------------
+
+  /** state: idle | calling | ringing | connecting | connected | interrupted | ended */
+  setCall(state, peer = '') {
+    const status = this.#el.callStatus;
+    status.dataset.state = state;
+    status.dataset.peer = peer;
+    this.#el.callText.textContent = this.#t(`call.${state}`, { name: peer });
+    const live = state === 'calling' || state === 'connecting' || state === 'connected' || state === 'interrupted';
+    this.#el.hangup.hidden = !live;
+    // Phones give the whole screen to the conversation during a call (see the stylesheet).
+    this.#el.mainView.dataset.inCall = String(live);
+    this.#el.hangup.textContent = this.#t(state === 'calling' ? 'call.cancel' : 'call.hangup');
+    if (state !== 'connected') this.setRoute(null);
+  }
+
+  setRoute(route) {
+    this.#el.route.hidden = route === null;
+    if (route === null) return;
+    const where = (end) => `${end.address}:${end.port}`;
+    const relayed = route.local.type === 'relay' || route.remote.type === 'relay';
+    this.#el.routeText.textContent = this.#t(relayed ? 'call.route-relay' : 'call.route-direct', {
+      protocol: (route.local.protocol ?? '').toUpperCase(),
+      local: where(route.local),
+      remote: where(route.remote),
+    });
+    this.#el.route.dataset.local = route.local.address ?? '';
+    this.#el.route.dataset.remote = route.remote.address ?? '';
+  }
+
+  showIncoming(name) {
+    this.#el.incomingText.textContent = this.#t('incoming.text', { name });
+    this.#el.incoming.dataset.caller = name;
+    if (!this.#el.incoming.open) this.#el.incoming.showModal();
+    this.#el.accept.focus();
+    this.announce(this.#t('call.ringing', { name }));
+  }
+
+  hideIncoming() {
+    if (this.#el.incoming.open) this.#el.incoming.close();
+  }
+
+  // --- the conversation -------------------------------------------------------------------
+
+  startConversation() {
+    this.#el.messages.replaceChildren();
+  }
+
+  setComposerEnabled(open) {
+    const { input, send } = this.#el;
+    const wasDisabled = input.disabled;
+    input.disabled = !open;
+    send.disabled = !open;
+    input.placeholder = this.#t(open ? 'chat.placeholder' : 'chat.placeholder-closed');
+    if (open && wasDisabled) input.focus();
+  }
+
+  clearComposer() {
+    this.#el.input.value = '';
+    this.#el.input.focus();
+  }
+
+  /** message: {id, text, ts, own, author} */
+  addMessage({ id, text, ts, own, author }) {
+    const item = element('li', { className: `message ${own ? 'own' : 'peer'}`, attrs: { 'data-testid': 'message' } });
+    item.dataset.own = String(own);
+    if (id) item.dataset.id = id;
+    const bubble = element('div', { className: 'bubble' });
+    const who = element('span', { className: 'author', text: own ? this.#t('chat.you') : author });
+    const body = element('p', { className: 'text', text, attrs: { 'data-testid': 'message-text' } });
+    const meta = element('span', { className: 'meta' });
+    const date = new Date(ts);
+    const time = element('time', { text: this.#time.format(date), attrs: { datetime: date.toISOString() } });
+    meta.append(time);
+    if (own) {
+      const status = element('span', { className: 'status', text: this.#t('chat.sent'), attrs: { 'data-testid': 'message-status' } });
+      status.dataset.state = 'sent';
+      meta.append(status);
+    }
+    bubble.append(who, body, meta);
+    item.append(bubble);
+    this.#append(item, own);
+    if (!own) {
+      this.announce(this.#t('chat.announce', { name: author, text }));
+      if (document.hidden) this.#setUnread(this.#unread + 1);
+    }
+  }
+
+  markDelivered(id) {
+    const item = [...this.#el.messages.querySelectorAll('li.message.own')].find((li) => li.dataset.id === id);
+    const status = item?.querySelector('.status');
+    if (!status) return;
+    status.dataset.state = 'delivered';
+    status.textContent = `✓ ${this.#t('chat.delivered')}`;
+  }
+
+  addSystemMessage(text, kind = 'info') {
+    const item = element('li', { className: `system ${kind}`, text, attrs: { 'data-testid': 'system-message' } });
+    this.#append(item, true);
+    this.announce(text);
+  }
+
+  announce(text) {
+    // Re-setting the same text would not be announced again; clear first.
+    this.#el.announcer.textContent = '';
+    setTimeout(() => { this.#el.announcer.textContent = text; }, 50);
+  }
+
+  #append(item, forceFollow) {
+    const list = this.#el.messages;
+    const nearBottom = list.scrollHeight - list.scrollTop - list.clientHeight < FOLLOW_THRESHOLD_PX;
+    list.append(item);
+    if (forceFollow || nearBottom) list.scrollTop = list.scrollHeight;
+  }
+
+  #setUnread(count) {
+    this.#unread = count;
+    const title = this.#t('app.title');
+    document.title = count > 0 ? `(${count}) ${title}` : title;
+  }
+}
+
+function initial(name) {
+  const first = [...name.trim()][0] ?? '?';
+  return first.toLocaleUpperCase();
+}

@@ -1,0 +1,147 @@
+package local.textchat.browser;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.StringReader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** Placing, answering, refusing and ending calls, and chatting in between. */
+class CallBrowserIT {
+
+    @RegisterExtension
+    final BrowserHarness browser = new BrowserHarness();
+
+    @Test
+    void callAcceptChatBothWaysHangUpAndCallAgain() throws IOException {
+        ChatTab alice = browser.openTab();
+        alice.signInAndWait("Alice");
+        ChatTab bob = browser.openTab();
+        bob.signInAndWait("Bob");
+
+        alice.call("Bob");
+        alice.awaitCallState("calling");
+        assertFalse(alice.sendEnabled(), "Send stays disabled until the channel is open");
+        bob.awaitIncomingCallFrom("Alice");
+        assertEquals("Alice wants to chat with you.", bob.incomingText());
+        bob.acceptWithEnter();
+        alice.awaitCallState("connected");
+        bob.awaitCallState("connected");
+        assertEquals("In a call with Bob", alice.callText());
+
+        alice.send("Hi Bob! Are we still on for lunch at noon?");
+        bob.awaitMessage("Hi Bob! Are we still on for lunch at noon?", false);
+        bob.await("the message announced to screen readers", d -> "Alice says: Hi Bob! Are we still on for lunch at noon?"
+                .equals(bob.element("announcer").getDomProperty("textContent")));
+        alice.awaitDelivered("Hi Bob! Are we still on for lunch at noon?");
+        bob.send("Yes! Same place as last time. I'll grab a table by the window.");
+        alice.awaitMessage("Yes! Same place as last time. I'll grab a table by the window.", false);
+        bob.awaitDelivered("Yes! Same place as last time. I'll grab a table by the window.");
+        alice.send("Perfect, see you there!");
+        bob.awaitMessage("Perfect, see you there!", false);
+        alice.awaitDelivered("Perfect, see you there!");
+        saveScreenshot(alice.screenshot());
+
+        alice.hangUp();
+        alice.awaitCallState("ended");
+        bob.awaitCallState("ended");
+        bob.awaitSystemMessageContaining("Alice left the call.");
+        assertFalse(bob.sendEnabled());
+
+        bob.call("Alice"); // the other way round, without reloading
+        alice.awaitIncomingCallFrom("Bob");
+        alice.accept();
+        bob.awaitCallState("connected");
+        alice.awaitCallState("connected");
+        bob.send("Forgot to ask: shall I bring the slides?");
+        alice.awaitMessage("Forgot to ask: shall I bring the slides?", false);
+        bob.awaitDelivered("Forgot to ask: shall I bring the slides?");
+    }
+
+    @Test
+    void aDeclinedCallIsShownToTheCaller() {
+        ChatTab alice = browser.openTab();
+        alice.signInAndWait("alice");
+        ChatTab bob = browser.openTab();
+        bob.signInAndWait("bob");
+
+        alice.call("bob");
+        bob.awaitIncomingCallFrom("alice");
+        bob.decline();
+        alice.awaitSystemMessageContaining("bob declined the call.");
+        assertEquals("ended", alice.callState());
+        assertFalse(bob.incomingShown());
+
+        JsonObject decline = browser.server().recorder().frames().stream()
+                .filter(frame -> frame.direction() == WireRecorder.Direction.TO_SERVER && frame.text() != null)
+                .map(frame -> Json.createReader(new StringReader(frame.text())).readObject())
+                .filter(message -> "decline".equals(message.getString("type", "")))
+                .findFirst().orElseThrow();
+        assertEquals("alice", decline.getString("name"));
+        assertEquals("declined", decline.getString("reason"));
+
+        alice.call("bob"); // declining does not stop the next call
+        bob.awaitIncomingCallFrom("alice");
+    }
+
+    @Test
+    void someoneAlreadyInACallIsBusyForOthers() {
+        ChatTab alice = browser.openTab();
+        alice.signInAndWait("alice");
+        ChatTab bob = browser.openTab();
+        bob.signInAndWait("bob");
+        ChatTab carol = browser.openTab();
+        carol.signInAndWait("carol");
+        alice.callAndConnect(bob);
+
+        carol.call("bob");
+        carol.awaitSystemMessageContaining("bob is busy in another call.");
+        assertEquals("ended", carol.callState());
+        bob.awaitNoticeContaining("carol called while you were in a call.");
+        assertFalse(bob.incomingShown(), "a busy callee is not prompted");
+        assertEquals("connected", bob.callState());
+
+        bob.send("Sorry, someone else just called.");
+        alice.awaitMessage("Sorry, someone else just called.", false);
+        assertTrue(alice.callState().equals("connected"));
+    }
+
+    @Test
+    void aPeerWhoseTabClosesEndsTheCallVisibly() {
+        ChatTab alice = browser.openTab();
+        alice.signInAndWait("alice");
+        ChatTab bob = browser.openTab();
+        bob.signInAndWait("bob");
+        alice.callAndConnect(bob);
+
+        bob.close();
+        alice.awaitSystemMessageContaining("bob left the call.");
+        assertEquals("ended", alice.callState());
+        assertFalse(alice.sendEnabled());
+        alice.awaitNoUser("bob");
+    }
+
+    /**
+     * The README's picture of a live chat: always under target/, and into docs/screenshot.png when
+     * run with -Dtextchat.updateScreenshot=true (the picture changes with every run's clock).
+     */
+    private static void saveScreenshot(byte[] png) throws IOException {
+        Path target = Path.of("target", "browser", "screenshot.png");
+        Files.createDirectories(target.getParent());
+        Files.write(target, png);
+        if (Boolean.getBoolean("textchat.updateScreenshot")) {
+            Path docs = Path.of("docs", "screenshot.png");
+            Files.createDirectories(docs.getParent());
+            Files.write(docs, png);
+        }
+    }
+}

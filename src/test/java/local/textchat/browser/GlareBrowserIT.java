@@ -1,0 +1,59 @@
+package local.textchat.browser;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+import java.io.StringReader;
+import java.util.List;
+
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** Two people who call each other at the same moment end up in one call, not in none or two. */
+class GlareBrowserIT {
+
+    // Clicks the person's Call button at an agreed instant; both tabs share the browser's clock.
+    private static final String CALL_AT = """
+            const [name, at] = arguments;
+            const item = [...document.querySelectorAll('[data-testid=user]')].find((li) => li.dataset.name === name);
+            setTimeout(() => item.querySelector('[data-testid=call-user]').click(), at - Date.now());
+            """;
+
+    @RegisterExtension
+    final BrowserHarness browser = new BrowserHarness();
+
+    @Test
+    void crossingCallsBecomeOneCall() {
+        ChatTab alice = browser.openTab();
+        alice.signInAndWait("alice");
+        ChatTab bob = browser.openTab();
+        bob.signInAndWait("bob");
+        bob.awaitUser("alice");
+        alice.awaitUser("bob");
+
+        long at = ((Number) alice.script("return Date.now()")).longValue() + 700;
+        alice.script(CALL_AT, "bob", at);
+        bob.script(CALL_AT, "alice", at);
+
+        alice.awaitCallState("connected");
+        bob.awaitCallState("connected");
+        List<JsonObject> offers = browser.server().recorder().frames().stream()
+                .filter(frame -> frame.direction() == WireRecorder.Direction.TO_SERVER && frame.text() != null)
+                .map(frame -> Json.createReader(new StringReader(frame.text())).readObject())
+                .filter(message -> "offer".equals(message.getString("type", "")))
+                .toList();
+        assertEquals(List.of("alice", "bob"), offers.stream().map(o -> o.getString("name")).sorted().toList(),
+                "both must have offered, or the calls never crossed: " + offers);
+        assertFalse(alice.incomingShown());
+        assertFalse(bob.incomingShown());
+
+        alice.send("we both called");
+        bob.awaitMessage("we both called", false);
+        bob.send("and got one call");
+        alice.awaitMessage("and got one call", false);
+        alice.awaitDelivered("we both called");
+    }
+}

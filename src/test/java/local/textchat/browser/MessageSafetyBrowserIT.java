@@ -1,0 +1,98 @@
+package local.textchat.browser;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.openqa.selenium.NoAlertPresentException;
+
+/** What people type is only ever text, and it goes browser to browser, never via the server. */
+class MessageSafetyBrowserIT {
+
+    @RegisterExtension
+    final BrowserHarness browser = new BrowserHarness();
+
+    @Test
+    void markupInAMessageIsShownLiterallyAndRunsNothing() {
+        ChatTab alice = browser.openTab();
+        alice.signInAndWait("alice");
+        ChatTab bob = browser.openTab();
+        bob.signInAndWait("bob");
+        alice.callAndConnect(bob);
+
+        String markup = "<img src=x onerror=alert(1)>";
+        alice.send(markup);
+        bob.awaitMessage(markup, false);
+        alice.awaitDelivered(markup);
+
+        for (ChatTab tab : List.of(alice, bob)) {
+            assertEquals(0L, tab.script("return document.querySelectorAll('[data-testid=messages] img').length"),
+                    "the message became an element in " + tab.name() + "'s page");
+            assertThrows(NoAlertPresentException.class, () -> browser.driver().switchTo().alert());
+        }
+        List<String> console = browser.consoleLog();
+        assertFalse(console.stream().anyMatch(line -> line.contains("Content Security Policy")),
+                "the page broke its own Content-Security-Policy: " + console);
+    }
+
+    @Test
+    void chatTextNeverPassesThroughTheSignalingServer() {
+        ChatTab alice = browser.openTab();
+        alice.signInAndWait("alice");
+        ChatTab bob = browser.openTab();
+        bob.signInAndWait("bob");
+        alice.callAndConnect(bob);
+
+        String fromAlice = "alice-secret-7f3a9c";
+        String fromBob = "bob-secret-52e1d0 中文也是";
+        alice.send(fromAlice);
+        bob.awaitMessage(fromAlice, false);
+        alice.awaitDelivered(fromAlice);
+        bob.send(fromBob);
+        alice.awaitMessage(fromBob, false);
+        bob.awaitDelivered(fromBob);
+
+        WireRecorder recorder = browser.server().recorder();
+        List<String> relayed = recorder.texts();
+        assertTrue(relayed.stream().anyMatch(text -> text.contains("\"offer\"")),
+                "the recorder must have seen the signaling itself: " + relayed);
+        assertTrue(recorder.frames().stream().allMatch(frame -> frame.text() != null || frame.opcode() == 0x8),
+                "every WebSocket message must be readable text (no compression, no binary): " + recorder.frames());
+        for (String secret : List.of(fromAlice, "alice-secret", fromBob, "bob-secret", "中文也是")) {
+            assertFalse(relayed.stream().anyMatch(text -> text.contains(secret)),
+                    "\"" + secret + "\" went through the signaling server");
+        }
+    }
+
+    @Test
+    void thePageIsServedWithStrictSecurityHeaders() throws IOException, InterruptedException {
+        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        URI page = browser.server().page();
+        HttpResponse<String> index = http.send(HttpRequest.newBuilder(page).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, index.statusCode());
+        String csp = index.headers().firstValue("Content-Security-Policy").orElseThrow();
+        assertTrue(csp.contains("script-src 'self'"), csp);
+        assertTrue(csp.contains("connect-src 'self'"), csp);
+        assertFalse(csp.contains("unsafe-inline"), csp);
+        assertFalse(csp.contains("unsafe-eval"), csp);
+        assertEquals("nosniff", index.headers().firstValue("X-Content-Type-Options").orElseThrow());
+        assertEquals("no-referrer", index.headers().firstValue("Referrer-Policy").orElseThrow());
+
+        HttpResponse<String> script = http.send(HttpRequest.newBuilder(page.resolve("js/app.js")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, script.statusCode());
+        assertTrue(script.headers().firstValue("Content-Type").orElseThrow().startsWith("text/javascript"),
+                script.headers().map().toString());
+        assertTrue(script.headers().firstValue("Content-Security-Policy").isPresent());
+    }
+}
