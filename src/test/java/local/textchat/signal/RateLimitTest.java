@@ -45,7 +45,8 @@ class RateLimitTest {
 
     @Test
     void aFloodIsRefusedMessageByMessageAndTheSocketStaysOpen() {
-        try (TestServer server = TestServer.start(Map.of("textchat.rateBurst", "10", "textchat.ratePerSecond", "5"));
+        // One token a second: a slow machine cannot refill the bucket while the 20 frames go out.
+        try (TestServer server = TestServer.start(Map.of("textchat.rateBurst", "10", "textchat.ratePerSecond", "1"));
              WsClient client = server.connect()) {
             for (int i = 0; i < 20; i++) {
                 client.send("{\"type\":\"ping\",\"id\":" + i + "}");
@@ -61,7 +62,7 @@ class RateLimitTest {
                     refused++;
                 }
             }
-            assertTrue(pongs >= 10 && pongs <= 11, "pongs " + pongs);
+            assertTrue(pongs >= 10 && pongs <= 13, "pongs " + pongs);
             assertEquals(20 - pongs, refused);
             assertTrue(client.isOpen());
         }
