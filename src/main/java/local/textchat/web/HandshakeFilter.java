@@ -16,6 +16,7 @@ import jakarta.servlet.http.HttpServletResponse;
 import local.textchat.config.ContextParams;
 import local.textchat.config.Settings;
 import local.textchat.policy.OriginPolicy;
+import local.textchat.signal.RemoteAddress;
 
 /**
  * Refuses WebSocket handshakes from origins that are not allowed with HTTP 403, before the
@@ -47,6 +48,14 @@ public class HandshakeFilter implements Filter {
                 reply.sendError(HttpServletResponse.SC_FORBIDDEN, "origin not allowed");
                 return;
             }
+            // Tomcat and Undertow do not tell the endpoint the client's address; see RemoteAddress.
+            RemoteAddress.handshakeStarts(http.getRemoteAddr());
+            try {
+                chain.doFilter(request, response);
+            } finally {
+                RemoteAddress.handshakeEnds();
+            }
+            return;
         }
         chain.doFilter(request, response);
     }

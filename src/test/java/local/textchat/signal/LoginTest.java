@@ -25,10 +25,12 @@ class LoginTest {
 
     private TestServer server;
 
+    private static final String ICE_SERVERS =
+            "[{\"urls\":[\"stun:127.0.0.1:3478\"]},{\"urls\":\"turn:127.0.0.1:3478\",\"username\":\"u\",\"credential\":\"c\"}]";
+
     @BeforeEach
     void start() {
-        server = TestServer.start(Map.of("textchat.iceServers",
-                "[{\"urls\":[\"stun:127.0.0.1:3478\"]},{\"urls\":\"turn:127.0.0.1:3478\",\"username\":\"u\",\"credential\":\"c\"}]"));
+        server = TestServer.start();
     }
 
     @AfterEach
@@ -43,6 +45,8 @@ class LoginTest {
 
     @Test
     void successfulLoginReturnsNameUsersAndIceServers() {
+        server.close();
+        server = TestServer.start(Map.of("textchat.iceServers", ICE_SERVERS));
         try (WsClient bob = server.login("login-bob"); WsClient alice = server.connect()) {
             JsonObject reply = loginReply(alice, "login-alice");
             assertTrue(reply.getBoolean("success"));
@@ -50,9 +54,8 @@ class LoginTest {
             List<String> users = reply.getJsonArray("users").getValuesAs(JsonString::getString);
             assertTrue(users.contains("login-bob"), () -> "users should list bob: " + users);
             assertFalse(users.contains("login-alice"), "users never lists the user itself");
-            assertEquals(Json.createReader(new java.io.StringReader(
-                    "[{\"urls\":[\"stun:127.0.0.1:3478\"]},{\"urls\":\"turn:127.0.0.1:3478\",\"username\":\"u\",\"credential\":\"c\"}]"))
-                    .readArray(), reply.getJsonArray("iceServers"));
+            assertEquals(Json.createReader(new java.io.StringReader(ICE_SERVERS)).readArray(),
+                    reply.getJsonArray("iceServers"));
             assertFalse(reply.containsKey("reason"));
         }
     }

@@ -15,7 +15,7 @@ class ShutdownTest {
         try (TestServer server = TestServer.start(); WsClient alice = server.login("alice");
              WsClient lurker = server.connect()) {
             lurker.sync();
-            SignalConfigurator.shutdownAll();
+            server.stopApplication();
             assertEquals(1001, alice.awaitClose().getCloseCode().getCode());
             assertEquals(1001, lurker.awaitClose().getCloseCode().getCode());
         }

@@ -156,9 +156,27 @@ public final class RawClient implements AutoCloseable {
         }
     }
 
+    /**
+     * Close cleanly: a close frame (1000), then the TCP connection, so that the server frees the
+     * name at once instead of holding it for a resume (which would keep a shared deployment busy
+     * for the grace period). Use {@link #drop()} to vanish.
+     */
     @Override
     public void close() {
-        drop();
+        if (!socket.isClosed() && status() == 101) {
+            try {
+                // FIN, close frame code 1000, masked with a zero key.
+                out.write(new byte[] {(byte) 0x88, (byte) 0x82, 0, 0, 0, 0, 0x03, (byte) 0xe8});
+                out.flush();
+            } catch (IOException e) {
+                // the server has closed already
+            }
+        }
+        try {
+            socket.close();
+        } catch (IOException e) {
+            // gone anyway
+        }
     }
 
     private record Frame(int opcode, byte[] payload) {

@@ -48,15 +48,31 @@ public final class WsClient implements AutoCloseable {
     }
 
     public static WsClient connect(URI uri) {
+        return connect(uri, java.util.Map.of());
+    }
+
+    /** Connect with extra handshake request headers (e.g. {@code Authorization}). */
+    public static WsClient connect(URI uri, java.util.Map<String, String> headers) {
         WsClient client = new WsClient();
-        ClientEndpointConfig config = ClientEndpointConfig.Builder.create().build();
+        ClientEndpointConfig config = ClientEndpointConfig.Builder.create()
+                .configurator(new ClientEndpointConfig.Configurator() {
+                    @Override
+                    public void beforeRequest(java.util.Map<String, java.util.List<String>> request) {
+                        headers.forEach((name, value) -> request.put(name, java.util.List.of(value)));
+                    }
+                })
+                .build();
         try {
             client.session = CLIENTS.connectToServer(client.endpoint(), config, uri);
         } catch (Exception e) {
             throw new IllegalStateException("could not connect to " + uri, e);
         }
-        // Let the tests send frames bigger than Tyrus's client default.
-        client.session.setMaxTextMessageBufferSize(1 << 20);
+        try {
+            // Let the tests send frames bigger than Tyrus's client default.
+            client.session.setMaxTextMessageBufferSize(1 << 20);
+        } catch (IllegalStateException closed) {
+            // The server closed it straight after the handshake (a test of a refusal): awaitClose() tells.
+        }
         return client;
     }
 
@@ -154,6 +170,29 @@ public final class WsClient implements AutoCloseable {
             }
         }
         return fail("no matching message within " + TIMEOUT);
+    }
+
+    /** Skip frames until one matches; fails if none does within {@code seconds} (for waits longer than the timeout). */
+    public JsonObject nextMatching(Predicate<JsonObject> wanted, long seconds) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        try {
+            while (true) {
+                long left = deadline - System.nanoTime();
+                String text = left <= 0 ? null : received.poll(left, TimeUnit.NANOSECONDS);
+                if (text == null) {
+                    return fail("no matching message within " + seconds + " s");
+                }
+                try (JsonReader reader = Json.createReader(new StringReader(text))) {
+                    JsonObject message = reader.readObject();
+                    if (wanted.test(message)) {
+                        return message;
+                    }
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 
     /** The next frame, which must be an error with {@code code}. */

@@ -1,0 +1,70 @@
+package local.textchat.containers;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import local.textchat.config.Settings;
+import local.textchat.support.TestServer;
+import local.textchat.support.WsClient;
+
+/**
+ * PROTOCOL.md, Capacity, at its default on every container: the sockets-per-address cap needs
+ * the client's address, which Tomcat and Undertow do not give the endpoint (the handshake filter
+ * hands it over; see {@code signal.RemoteAddress}). CapacityTest checks a small cap where a
+ * container can be configured for it; this checks the default cap everywhere.
+ */
+class AddressCapIT {
+
+    private TestServer server;
+    private final List<WsClient> clients = new ArrayList<>();
+
+    @BeforeEach
+    void start() {
+        server = TestServer.start();
+        assumeTrue(server.target().servletContainer(), "needs a container");
+    }
+
+    @AfterEach
+    void stop() {
+        clients.forEach(WsClient::close);
+        server.close();
+    }
+
+    @Test
+    void theSocketPastTheDefaultPerAddressCapIsClosedWith1008() {
+        int cap = Settings.load().maxSocketsPerAddress();
+        for (int i = 0; i < cap; i++) {
+            clients.add(server.connect());
+        }
+        clients.get(cap - 1).sync();
+        WsClient over = server.connect();
+        clients.add(over);
+        assertEquals(1008, over.awaitClose().getCloseCode().getCode());
+        clients.get(0).close();
+        clients.get(1).sync();
+        // A freed place can be taken again (once the server has seen the close).
+        WsClient again = awaitAdmitted();
+        again.login("cap-again");
+    }
+
+    private WsClient awaitAdmitted() {
+        for (int attempt = 0; attempt < 50; attempt++) {
+            WsClient client = server.connect();
+            clients.add(client);
+            try {
+                client.sync();
+                return client;
+            } catch (AssertionError | IllegalStateException refused) {
+                ContainerTarget.sleep(100);
+            }
+        }
+        throw new AssertionError("no socket admitted after one was closed");
+    }
+}
