@@ -39,12 +39,13 @@ import local.textchat.ice.TurnCredentials;
  * @param turnUrls             TURN URLs that get per-user credentials minted at login (empty: none)
  * @param turn                 the minter of those credentials (null without TURN); its toString hides the secret
  * @param iceTransportPolicy   {@code all}, or {@code relay} to make clients use TURN only
+ * @param cluster              cluster mode through Redis, or null for a single node (the default)
  */
 public record Settings(int maxMessageBytes, JsonArray iceServers, int sendBacklog, int maxUsers,
                        int maxSocketsPerAddress, int resumeGraceSeconds, int pingIntervalSeconds,
                        int idleTimeoutSeconds, int rateBurst, int ratePerSecond, int abuseSeconds,
                        Set<String> allowedOrigins, boolean allowMissingOrigin, List<String> turnUrls,
-                       TurnCredentials turn, String iceTransportPolicy) {
+                       TurnCredentials turn, String iceTransportPolicy, ClusterSettings cluster) {
 
     public static final String MAX_MESSAGE_BYTES = "textchat.maxMessageBytes";
     public static final String ICE_SERVERS = "textchat.iceServers";
@@ -64,6 +65,9 @@ public record Settings(int maxMessageBytes, JsonArray iceServers, int sendBacklo
     public static final String TURN_SECRET_FILE = "textchat.turnSecretFile";
     public static final String TURN_TTL_SECONDS = "textchat.turnTtlSeconds";
     public static final String ICE_TRANSPORT_POLICY = "textchat.iceTransportPolicy";
+    public static final String REDIS_URL = "textchat.redisUrl";
+    public static final String REDIS_PREFIX = "textchat.redisPrefix";
+    public static final String CLUSTER_LEASE_SECONDS = "textchat.clusterLeaseSeconds";
 
     /** The tutorial's public STUN server, written the standard way ({@code urls}). */
     public static final String DEFAULT_ICE_SERVERS = "[{\"urls\":\"stun:stun.l.google.com:19302\"}]";
@@ -106,7 +110,19 @@ public record Settings(int maxMessageBytes, JsonArray iceServers, int sendBacklo
                 booleanSetting(lookup, ALLOW_MISSING_ORIGIN, true),
                 turnUrls,
                 turnCredentials(lookup, turnUrls),
-                iceTransportPolicy(lookup.apply(ICE_TRANSPORT_POLICY)));
+                iceTransportPolicy(lookup.apply(ICE_TRANSPORT_POLICY)),
+                cluster(lookup));
+    }
+
+    /** Cluster mode is on exactly when a Redis URL is given. */
+    private static ClusterSettings cluster(UnaryOperator<String> lookup) {
+        String url = lookup.apply(REDIS_URL);
+        if (url == null || url.isBlank()) {
+            return null;
+        }
+        String prefix = lookup.apply(REDIS_PREFIX);
+        return new ClusterSettings(url.trim(), prefix == null || prefix.isBlank() ? "textchat" : prefix.trim(),
+                intSetting(lookup, CLUSTER_LEASE_SECONDS, 15, 2));
     }
 
     private static List<String> turnUrls(UnaryOperator<String> lookup) {

@@ -27,6 +27,7 @@ public final class Codec {
     private static final JsonParserFactory PARSERS = Json.createParserFactory(Map.of());
 
     private static final Set<String> DECLINE_REASONS = Set.of("declined", "busy");
+    private static final char[] HEX = "0123456789abcdef".toCharArray();
 
     private Codec() {
     }
@@ -45,7 +46,12 @@ public final class Codec {
 
     /** The JSON text of {@code message}; serialised as its concrete record so the type key is written. */
     public static String encode(ServerMessage message) {
-        return JSONB.toJson(message, message.getClass());
+        return escapeUnpairedSurrogates(JSONB.toJson(message, message.getClass()));
+    }
+
+    /** A server message from the JSON {@link #encode} wrote: how the nodes of a cluster pass messages on. */
+    public static ServerMessage decodeServer(String text) {
+        return JSONB.fromJson(text, ServerMessage.class);
     }
 
     private static JsonObject parse(String text) {
@@ -170,6 +176,35 @@ public final class Codec {
         if (line == null || line.getValueType() != JsonValue.ValueType.STRING) {
             throw invalid("field \"candidate.candidate\" must be a string, got " + describe(line));
         }
+    }
+
+    /**
+     * {@code json} with every unpaired surrogate written as a {@code \\uXXXX} escape. A client may
+     * send one ({@code "\\ud800"} is valid JSON) in a payload, a ping id or a name we quote back,
+     * but UTF-8 has no form for it: Tyrus fails such a send with {@code java.lang.Error}, and the
+     * receiver would lose its socket over what another user sent. Surrogates only ever occur inside
+     * JSON strings, where the escape is the same JSON value, so relays stay exact.
+     */
+    private static String escapeUnpairedSurrogates(String json) {
+        StringBuilder out = null;
+        for (int i = 0; i < json.length(); i++) {
+            char c = json.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < json.length() && Character.isLowSurrogate(json.charAt(i + 1))) {
+                if (out != null) {
+                    out.append(c).append(json.charAt(i + 1));
+                }
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                if (out == null) {
+                    out = new StringBuilder(json.length() + 16).append(json, 0, i);
+                }
+                out.append("\\u").append(HEX[c >> 12]).append(HEX[c >> 8 & 0xf]).append(HEX[c >> 4 & 0xf])
+                        .append(HEX[c & 0xf]);
+            } else if (out != null) {
+                out.append(c);
+            }
+        }
+        return out == null ? json : out.toString();
     }
 
     private static boolean isScalar(JsonValue value) {

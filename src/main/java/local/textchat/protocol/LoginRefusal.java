@@ -6,7 +6,9 @@ public enum LoginRefusal {
     INVALID_NAME("invalid-name"),
     ALREADY_LOGGED_IN("already-logged-in"),
     UNAUTHORIZED("unauthorized"),
-    SERVER_FULL("server-full");
+    SERVER_FULL("server-full"),
+    /** Cluster mode only: the store shared by the nodes cannot be reached, so no name can be claimed now. */
+    UNAVAILABLE("unavailable");
 
     private final String wire;
 

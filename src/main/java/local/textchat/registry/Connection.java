@@ -16,4 +16,9 @@ public interface Connection {
 
     /** Close the socket with a WebSocket close code. */
     void close(int code, String reason);
+
+    /** Whether the socket is still open (a claim that waited on a cluster's store checks it after). */
+    default boolean isOpen() {
+        return true;
+    }
 }

@@ -6,10 +6,12 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.atomic.AtomicLong;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
 import local.textchat.protocol.Names;
+import local.textchat.protocol.ServerMessage;
 
 /**
  * The single-node registry: concurrent maps in this JVM. Reads (every relayed message asks
@@ -22,6 +24,7 @@ public class LocalRegistry implements Registry {
     private final ConcurrentMap<String, User> byKey = new ConcurrentHashMap<>();
     private final ConcurrentMap<Connection, User> byConnection = new ConcurrentHashMap<>();
     private final Object lock = new Object();
+    private final AtomicLong ids = new AtomicLong();
     private volatile int maxUsers = Integer.MAX_VALUE;
 
     /** Cap the number of held names (logins past it are refused as {@link Claim.Full}). */
@@ -52,7 +55,7 @@ public class LocalRegistry implements Registry {
                 return new Claim.Full();
             }
             List<String> others = namesExcept(null);
-            User user = new User(name, key, connection, Tokens.next());
+            User user = new User(Long.toString(ids.incrementAndGet()), name, key, connection, Tokens.next());
             byKey.put(key, user);
             byConnection.put(connection, user);
             return new Claim.Claimed(user, others);
@@ -80,8 +83,7 @@ public class LocalRegistry implements Registry {
             if (!isCurrent(a) || !isCurrent(b)) {
                 return false;
             }
-            a.peers.add(b);
-            b.peers.add(a);
+            User.link(a, b);
             return true;
         }
     }
@@ -94,9 +96,22 @@ public class LocalRegistry implements Registry {
     @Override
     public boolean unpair(User a, User b) {
         synchronized (lock) {
-            boolean was = a.peers.remove(b);
-            b.peers.remove(a);
-            return was;
+            return User.unlink(a, b);
+        }
+    }
+
+    @Override
+    public void relay(User from, User to, ServerMessage message) {
+        to.send(message);
+    }
+
+    @Override
+    public void announce(ServerMessage message, User except) {
+        // Only users with a socket: a suspended user's messages would be dropped anyway.
+        for (User user : byConnection.values()) {
+            if (user != except) {
+                user.send(message);
+            }
         }
     }
 
@@ -146,12 +161,7 @@ public class LocalRegistry implements Registry {
     /** Remove {@code user}'s name and pairings; the caller holds the lock. */
     private Departure drop(User user) {
         byKey.remove(user.key(), user);
-        List<User> peers = List.copyOf(user.peers);
-        for (User peer : peers) {
-            peer.peers.remove(user);
-        }
-        user.peers.clear();
-        return new Departure(user, peers);
+        return new Departure(user, User.unlinkAll(user));
     }
 
     private List<String> namesExcept(User except) {

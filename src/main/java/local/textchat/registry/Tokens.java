@@ -20,6 +20,16 @@ final class Tokens {
         return ENCODER.encodeToString(bytes);
     }
 
+    /** What a cluster stores instead of the token: its SHA-256, so the shared store never holds a usable token. */
+    static String hash(String token) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8));
+            return ENCODER.encodeToString(digest);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JVM has SHA-256", e);
+        }
+    }
+
     static boolean matches(String presented, String expected) {
         if (presented == null || expected == null) {
             return false;

@@ -1,5 +1,6 @@
 package local.textchat.registry;
 
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -9,9 +10,13 @@ import local.textchat.protocol.ServerMessage;
  * One logged-in name and the socket it is on now. Identity matters: pairings point at this
  * object, so a later user who takes the same name is never mistaken for this one. A resumed
  * login keeps the object (and so its pairings) and moves it to the new socket.
+ *
+ * <p>In a cluster, a user whose socket is on another node is represented here by a User whose
+ * connection is a {@link RemoteConnection}; its {@link #id} is the same on every node.
  */
 public final class User {
 
+    private final String id;
     private final String name;
     private final String key;
     private volatile Connection connection;
@@ -21,11 +26,17 @@ public final class User {
     /** The users this one is in a call with; changed only under the registry's lock. */
     final Set<User> peers = ConcurrentHashMap.newKeySet();
 
-    User(String name, String key, Connection connection, String token) {
+    User(String id, String name, String key, Connection connection, String token) {
+        this.id = id;
         this.name = name;
         this.key = key;
         this.connection = connection;
         this.token = token;
+    }
+
+    /** Unique for this login, across every node of a cluster; kept by a resume. */
+    public String id() {
+        return id;
     }
 
     /** The name as the user chose it (NFC). */
@@ -42,13 +53,18 @@ public final class User {
         return connection;
     }
 
-    /** The resume token handed out at the latest login. */
+    /** The resume token handed out at the latest login (null for a user on another node). */
     public String token() {
         return token;
     }
 
     public boolean suspended() {
         return suspended;
+    }
+
+    /** Whether this user's socket is on another node of the cluster. */
+    public boolean remote() {
+        return connection instanceof RemoteConnection;
     }
 
     /** Queue {@code message} for this user (dropped while suspended: its socket is gone). */
@@ -64,6 +80,29 @@ public final class User {
 
     void suspend() {
         suspended = true;
+    }
+
+    /** Pair two users; the caller holds the registry's lock. */
+    static void link(User a, User b) {
+        a.peers.add(b);
+        b.peers.add(a);
+    }
+
+    /** Unpair two users; true if they were paired. The caller holds the registry's lock. */
+    static boolean unlink(User a, User b) {
+        boolean was = a.peers.remove(b);
+        b.peers.remove(a);
+        return was;
+    }
+
+    /** End every call of {@code user}; returns whom it was paired with. The caller holds the registry's lock. */
+    static List<User> unlinkAll(User user) {
+        List<User> peers = List.copyOf(user.peers);
+        for (User peer : peers) {
+            peer.peers.remove(user);
+        }
+        user.peers.clear();
+        return peers;
     }
 
     @Override

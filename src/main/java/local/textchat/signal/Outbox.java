@@ -92,6 +92,11 @@ final class Outbox implements Connection {
     }
 
     @Override
+    public boolean isOpen() {
+        return !closed.get() && session.isOpen();
+    }
+
+    @Override
     public void send(ServerMessage message) {
         enqueue(message);
     }

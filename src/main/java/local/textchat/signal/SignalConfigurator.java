@@ -10,10 +10,12 @@ import jakarta.websocket.HandshakeResponse;
 import jakarta.websocket.server.HandshakeRequest;
 import jakarta.websocket.server.ServerEndpointConfig;
 
+import local.textchat.cluster.Cluster;
 import local.textchat.config.ContextParams;
 import local.textchat.config.Settings;
 import local.textchat.policy.OriginPolicy;
 import local.textchat.registry.LocalRegistry;
+import local.textchat.registry.Registry;
 
 /**
  * Creates each {@link SignalEndpoint} with the application's one {@link Switchboard}, and
@@ -22,8 +24,10 @@ import local.textchat.registry.LocalRegistry;
  * <p>The container makes one configurator per deployed endpoint, so the switchboard built here
  * is one per application (and one per server in tests that start several). It is built at the
  * first handshake, after the servlet context has published its init parameters. Its registry
- * is the container's CDI bean where there is CDI (Payara, WildFly) and a plain instance where
- * there is none (Tomcat, Tyrus standalone).
+ * is chosen here, once: with {@code textchat.redisUrl} set, this node's {@code ClusterRegistry}
+ * in a cluster coordinated through that Redis; otherwise the single-node {@code LocalRegistry},
+ * the container's CDI bean where there is CDI (Payara, WildFly) and a plain instance where there
+ * is none (Tomcat, Tyrus standalone).
  */
 public class SignalConfigurator extends ServerEndpointConfig.Configurator {
 
@@ -73,6 +77,7 @@ public class SignalConfigurator extends ServerEndpointConfig.Configurator {
         if (principal != null) {
             config.getUserProperties().put(PRINCIPAL, principal.getName());
         }
+        RemoteAddress.capture(config.getUserProperties());
         super.modifyHandshake(config, request, response);
     }
 
@@ -90,6 +95,11 @@ public class SignalConfigurator extends ServerEndpointConfig.Configurator {
             }
         }
         return current;
+    }
+
+    /** This web application's switchboards (one in a deployed WAR), for {@code web.HealthServlet}. */
+    public static Set<Switchboard> live() {
+        return Set.copyOf(LIVE);
     }
 
     /** Close every socket and stop every timer of this web application (it is being stopped). */
@@ -121,10 +131,16 @@ public class SignalConfigurator extends ServerEndpointConfig.Configurator {
         return null;
     }
 
-    private static Switchboard build() {
-        Settings settings = Settings.load(ContextParams.lookup());
+    /** The single-node registry: the CDI bean where there is CDI, a plain instance otherwise. */
+    private static Registry localRegistry(Settings settings) {
         LocalRegistry registry = ContainerBeans.find(LocalRegistry.class).orElseGet(LocalRegistry::new);
         registry.setMaxUsers(settings.maxUsers());
+        return registry;
+    }
+
+    private static Switchboard build() {
+        Settings settings = Settings.load(ContextParams.lookup());
+        Registry registry = settings.cluster() != null ? Cluster.join(settings) : localRegistry(settings);
         LOG.log(Level.INFO, "textchat signaling ready: registry {0}, max message {1} bytes, {2} ICE server(s), "
                         + "{3} TURN URL(s) with minted credentials, ICE transport policy {4}",
                 registry.getClass().getSimpleName(), settings.maxMessageBytes(), settings.iceServers().size(),

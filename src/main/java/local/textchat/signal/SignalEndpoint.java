@@ -28,6 +28,8 @@ import local.textchat.protocol.MessageEncoder;
 public class SignalEndpoint {
 
     private static final System.Logger LOG = System.getLogger(SignalEndpoint.class.getName());
+    /** The reason phrase of Tyrus's own 1001 for a connection closed under it (its CloseReasons.GOING_AWAY). */
+    private static final String TYRUS_TRANSPORT_CLOSED = "Going away.";
 
     private final Switchboard switchboard;
     private final MessageDecoder decoder;
@@ -84,9 +86,18 @@ public class SignalEndpoint {
 
     @OnMessage
     public void binary(ByteBuffer frame) {
-        if (admit()) {
-            switchboard.refuse(outbox, ErrorCode.BAD_FRAME, "binary frames are not accepted; send JSON text frames");
+        if (!admit()) {
+            return;
         }
+        if (frame.remaining() > switchboard.settings().maxMessageBytes()) {
+            // Over the limit is 1009 whatever the kind of frame: Tyrus does not enforce the binary
+            // buffer size that open() sets.
+            LOG.log(Level.INFO, "socket {0}: binary frame of {1} bytes; closing with 1009", outbox.id(),
+                    frame.remaining());
+            outbox.close(CloseCodes.TOO_BIG.getCode(), "message too big");
+            return;
+        }
+        switchboard.refuse(outbox, ErrorCode.BAD_FRAME, "binary frames are not accepted; send JSON text frames");
     }
 
     @OnMessage
@@ -103,10 +114,27 @@ public class SignalEndpoint {
     @OnClose
     public void close(Session session, CloseReason reason) {
         if (outbox != null) {
-            switchboard.closed(outbox, reason.getCloseCode().getCode());
+            switchboard.closed(outbox, closeCode(reason));
         }
         LOG.log(Level.DEBUG, "socket {0}: closed {1} {2}", session.getId(),
                 reason.getCloseCode().getCode(), reason.getReasonPhrase());
+    }
+
+    /**
+     * The close code as the rules need it: a connection that ended without a close handshake is a
+     * drop (1006), owed the resume grace period, however the server found out. Two ways of finding
+     * out report other codes: Tyrus's own close listener reports 1001 "Going away." when a write to
+     * a vanished client fails (a browser's own 1001 carries no such reason phrase), and the outbox
+     * closes with 1011 when a send fails.
+     */
+    private static int closeCode(CloseReason reason) {
+        int code = reason.getCloseCode().getCode();
+        boolean transportClosed = code == CloseCodes.GOING_AWAY.getCode()
+                && TYRUS_TRANSPORT_CLOSED.equals(reason.getReasonPhrase());
+        if (transportClosed || code == CloseCodes.UNEXPECTED_CONDITION.getCode()) {
+            return CloseCodes.CLOSED_ABNORMALLY.getCode();
+        }
+        return code;
     }
 
     /** Count the message against the rate limit; false if it is to be dropped. */

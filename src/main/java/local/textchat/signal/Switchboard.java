@@ -21,6 +21,7 @@ import local.textchat.protocol.LoginRefusal;
 import local.textchat.protocol.Names;
 import local.textchat.protocol.ServerMessage;
 import local.textchat.registry.Claim;
+import local.textchat.registry.Connection;
 import local.textchat.registry.Departure;
 import local.textchat.registry.Registry;
 import local.textchat.registry.User;
@@ -48,6 +49,7 @@ public final class Switchboard {
     public Switchboard(Registry registry, Settings settings) {
         this.registry = registry;
         this.settings = settings;
+        registry.listen(new FromOtherNodes());
         this.iceServers = new IceServers(settings.iceServers(), settings.turnUrls(), settings.turn(), Clock.systemUTC());
         long sweepSeconds = Math.max(1, Math.min(5, settings.pingIntervalSeconds() / 5));
         this.heartbeat = Timers.get().scheduleWithFixedDelay(this::sweep, sweepSeconds, sweepSeconds, TimeUnit.SECONDS);
@@ -121,20 +123,20 @@ public final class Switchboard {
             offer(me, offer);
         } else if (message instanceof ClientMessage.Answer answer) {
             withPeer(me, answer.name(), "answer",
-                    peer -> peer.send(new ServerMessage.Answer(me.name(), answer.answer())));
+                    peer -> registry.relay(me, peer, new ServerMessage.Answer(me.name(), answer.answer())));
         } else if (message instanceof ClientMessage.Candidate candidate) {
             withPeer(me, candidate.name(), "candidate",
-                    peer -> peer.send(new ServerMessage.Candidate(me.name(), candidate.candidate())));
+                    peer -> registry.relay(me, peer, new ServerMessage.Candidate(me.name(), candidate.candidate())));
         } else if (message instanceof ClientMessage.Leave leave) {
             withPeer(me, leave.name(), "leave", peer -> {
                 registry.unpair(me, peer);
-                peer.send(new ServerMessage.Leave(me.name()));
+                registry.relay(me, peer, new ServerMessage.Leave(me.name()));
             });
         } else if (message instanceof ClientMessage.Decline decline) {
             String reason = decline.reason() == null ? "declined" : decline.reason();
             withPeer(me, decline.name(), "decline", peer -> {
                 registry.unpair(me, peer);
-                peer.send(new ServerMessage.Decline(me.name(), reason));
+                registry.relay(me, peer, new ServerMessage.Decline(me.name(), reason));
             });
         }
     }
@@ -168,18 +170,25 @@ public final class Switchboard {
             from.send(ServerMessage.Login.refused(LoginRefusal.UNAUTHORIZED));
             return;
         }
-        Claim claim = registry.claim(name.get(), from, login.token());
+        Claim claim;
+        try {
+            claim = registry.claim(name.get(), from, login.token());
+        } catch (Registry.Unavailable e) {
+            // The cluster's store is out of reach; the store's link logs that once, not per login.
+            LOG.log(Level.DEBUG, "socket {0}: login as \"{1}\" refused: {2}", from.id(), name.get(), e.getMessage());
+            from.send(ServerMessage.Login.refused(LoginRefusal.UNAVAILABLE));
+            return;
+        }
         if (claim instanceof Claim.Claimed claimed) {
             User user = claimed.user();
             from.send(accepted(user, claimed.others()));
-            ServerMessage online = new ServerMessage.Online(user.name());
-            for (User other : registry.online()) {
-                if (other != user) {
-                    other.send(online);
-                }
-            }
+            registry.announce(new ServerMessage.Online(user.name()), user);
             LOG.log(Level.INFO, "socket {0}: logged in as \"{1}\" ({2} online)", from.id(), user.name(),
                     registry.size());
+            if (!from.isOpen()) {
+                // It closed while the claim was being decided, so its close found no name to free.
+                registry.release(from).ifPresent(this::announceDeparture);
+            }
         } else if (claim instanceof Claim.Resumed resumed) {
             User user = resumed.user();
             from.send(accepted(user, resumed.others()));
@@ -219,7 +228,7 @@ public final class Switchboard {
             refuse(me, ErrorCode.NO_SUCH_USER, "\"" + offer.name() + "\" is not online");
             return;
         }
-        peer.send(new ServerMessage.Offer(me.name(), offer.offer()));
+        registry.relay(me, peer, new ServerMessage.Offer(me.name(), offer.offer()));
     }
 
     private void withPeer(User me, String peerName, String what, Consumer<User> action) {
@@ -250,12 +259,58 @@ public final class Switchboard {
         for (User peer : departure.formerPeers()) {
             peer.send(leave);
         }
-        ServerMessage.Offline offline = new ServerMessage.Offline(gone.name());
-        for (User other : registry.online()) {
-            other.send(offline);
-        }
+        registry.announce(new ServerMessage.Offline(gone.name()), null);
         LOG.log(Level.INFO, "socket {0}: \"{1}\" went away ({2} online)", gone.connection().id(), gone.name(),
                 registry.size());
+    }
+
+    /**
+     * The receiving side of what users on other nodes of a cluster do: the same rules as for two
+     * users on this node, applied where the receiver is. A single node never calls these.
+     */
+    private final class FromOtherNodes implements Registry.Events {
+
+        @Override
+        public void joined(User user) {
+            registry.announce(new ServerMessage.Online(user.name()), null);
+        }
+
+        @Override
+        public void departed(Departure departure) {
+            announceDeparture(departure);
+        }
+
+        @Override
+        public void relayed(User from, User to, ServerMessage message) {
+            if (message instanceof ServerMessage.Offer) {
+                if (registry.pair(to, from)) {
+                    to.send(message);
+                }
+            } else if (message instanceof ServerMessage.Leave || message instanceof ServerMessage.Decline) {
+                if (registry.unpair(to, from)) {
+                    to.send(message);
+                }
+            } else if (registry.paired(to, from)) {
+                to.send(message);
+            } else {
+                // The sender's node still had the call; this side had ended it meanwhile.
+                String what = message instanceof ServerMessage.Answer ? "answer" : "candidate";
+                from.send(ServerMessage.Error.of(ErrorCode.NOT_IN_CALL,
+                        "cannot send " + what + " to \"" + to.name() + "\": you are not in a call with them"));
+            }
+        }
+
+        @Override
+        public void resumedElsewhere(User user, Connection previous) {
+            previous.close(REPLACED, "replaced by a resumed login");
+        }
+
+        @Override
+        public void lost(Departure departure) {
+            departure.user().connection().close(CloseCodes.SERVICE_RESTART.getCode(),
+                    "name lost while this server was cut off from the cluster; log in again");
+            announceDeparture(departure);
+        }
     }
 
     /** Ping sockets that have been quiet for a ping interval; close those silent past the idle timeout. */

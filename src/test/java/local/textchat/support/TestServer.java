@@ -4,53 +4,55 @@ import java.net.URI;
 import java.util.HashMap;
 import java.util.Map;
 
-import org.glassfish.tyrus.server.Server;
-
-import local.textchat.signal.SignalEndpoint;
-
 /**
- * The real endpoint on Tyrus's Grizzly server at 127.0.0.1 on a free port, context
- * {@code /textchat}. Settings are given as {@code textchat.*} system properties for the
- * server's lifetime (the endpoint reads them at its first connection) and removed on close.
+ * The application under test, for one test: on Tyrus standalone a fresh server (the default),
+ * on a container the shared deployment with the asked-for settings (see {@link Target}). Every
+ * setting the test relies on is given to {@link #start(Map)}; ICE servers default to none.
  */
 public final class TestServer implements AutoCloseable {
 
-    private final Server server;
-    private final Map<String, String> settings;
+    /** What every test gets unless it asks otherwise: no ICE servers (no traffic to public STUN). */
+    public static final Map<String, String> DEFAULTS = Map.of("textchat.iceServers", "[]");
 
-    private TestServer(Server server, Map<String, String> settings) {
-        this.server = server;
-        this.settings = settings;
+    private final Target target;
+    private final Deployment deployment;
+
+    private TestServer(Target target, Deployment deployment) {
+        this.target = target;
+        this.deployment = deployment;
     }
 
-    /** A server with default settings, except an empty ICE server list. */
+    /** The application with default settings, except an empty ICE server list. */
     public static TestServer start() {
         return start(Map.of());
     }
 
-    /** A server with {@code settings} over the defaults (ICE servers default to none). */
+    /** The application with {@code settings} over the defaults (ICE servers default to none). */
     public static TestServer start(Map<String, String> settings) {
-        Map<String, String> all = new HashMap<>();
-        all.put("textchat.iceServers", "[]");
+        Map<String, String> all = new HashMap<>(DEFAULTS);
         all.putAll(settings);
-        all.forEach(System::setProperty);
-        Server server = new Server("127.0.0.1", -1, "/textchat", Map.of(), SignalEndpoint.class);
-        try {
-            server.start();
-        } catch (Exception e) {
-            all.keySet().forEach(System::clearProperty);
-            throw new IllegalStateException("could not start Tyrus on 127.0.0.1", e);
-        }
-        return new TestServer(server, all);
+        Target target = Target.current();
+        return new TestServer(target, target.deploy(Map.copyOf(all)));
+    }
+
+    /** Where this test runs. */
+    public Target target() {
+        return target;
     }
 
     public int port() {
-        return server.getPort();
+        return deployment.baseUri().getPort();
+    }
+
+    /** {@code http://127.0.0.1:PORT/textchat/} (the context path may differ on a container). */
+    public URI baseUri() {
+        return deployment.baseUri();
     }
 
     /** {@code ws://127.0.0.1:PORT/textchat/signal}. */
     public URI signalUri() {
-        return URI.create("ws://127.0.0.1:" + port() + "/textchat/signal");
+        URI base = deployment.baseUri();
+        return URI.create("ws://" + base.getHost() + ":" + base.getPort() + base.getPath() + "signal");
     }
 
     /** A new client connected to the signaling endpoint. */
@@ -65,9 +67,13 @@ public final class TestServer implements AutoCloseable {
         return client;
     }
 
+    /** Stop the application as an undeploy would: every socket is closed with 1001. */
+    public void stopApplication() {
+        deployment.stopApplication();
+    }
+
     @Override
     public void close() {
-        server.stop();
-        settings.keySet().forEach(System::clearProperty);
+        deployment.release();
     }
 }

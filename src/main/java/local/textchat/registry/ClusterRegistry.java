@@ -1,0 +1,761 @@
+package local.textchat.registry;
+
+import java.lang.System.Logger.Level;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import local.textchat.protocol.Names;
+import local.textchat.protocol.ServerMessage;
+import local.textchat.registry.ClusterBus.ClaimResult;
+import local.textchat.registry.ClusterBus.Lease;
+import local.textchat.registry.ClusterBus.Renewal;
+import local.textchat.registry.Envelope.Member;
+
+/**
+ * The registry of one node in a cluster. Who holds which name is decided by the shared store
+ * ({@link ClusterBus#claim}, atomic across nodes); everything else is this node's own view, kept
+ * current by what the other nodes send: who is online where (users on other nodes are Users
+ * with a {@link RemoteConnection}), and the calls of this node's users. A call between users on
+ * two nodes is known to both, each side kept by its own node; the offer, leave and decline that
+ * start and end it travel between them like any relayed message.
+ *
+ * <p>So a relay between two users of this node never leaves it, and one to a user elsewhere is
+ * one publish to that user's node. Presence costs one broadcast per login or departure; each node
+ * tells its own users. A node renews its lease (liveness and held names) every third of
+ * {@link ClusterBus#leaseMillis}; one that stops is taken for dead by the others once the lease
+ * has lapsed (checked every second), and its users are gone: their peers get {@code leave}.
+ */
+public final class ClusterRegistry implements Registry {
+
+    private static final System.Logger LOG = System.getLogger(ClusterRegistry.class.getName());
+    /** How long a resume on this node waits for the old node to hand over the user's calls. */
+    private static final long HANDOFF_WAIT_MILLIS = 2000;
+    /** How often the liveness of the nodes that this node's users have calls with is checked. */
+    private static final long DEATH_CHECK_MILLIS = 1000;
+
+    private static final Events NO_EVENTS = new Events() {
+        @Override
+        public void joined(User user) {
+        }
+
+        @Override
+        public void departed(Departure departure) {
+        }
+
+        @Override
+        public void relayed(User from, User to, ServerMessage message) {
+        }
+
+        @Override
+        public void resumedElsewhere(User user, Connection previous) {
+        }
+
+        @Override
+        public void lost(Departure departure) {
+        }
+    };
+
+    /** A resume on this node of a user whose socket was on another node, waiting for the handoff. */
+    private record PendingResume(Lease previous, Connection connection, String token, CompletableFuture<User> done) {
+    }
+
+    private final ClusterBus bus;
+    private final String node;
+    /** Everyone online in the cluster by name key, as far as this node knows. */
+    private final ConcurrentMap<String, User> byKey = new ConcurrentHashMap<>();
+    /** The same users by id. */
+    private final ConcurrentMap<String, User> byId = new ConcurrentHashMap<>();
+    /** The users with a socket on this node. */
+    private final ConcurrentMap<Connection, User> byConnection = new ConcurrentHashMap<>();
+    private final ConcurrentMap<String, PendingResume> resuming = new ConcurrentHashMap<>();
+    /** Held while who-is-online or who-is-paired changes; envelopes about such changes are sent under it, so in order. */
+    private final Object lock = new Object();
+    private final ScheduledThreadPoolExecutor timer;
+    private final int maxUsers;
+    private volatile Events events = NO_EVENTS;
+    /** When the link to the store last came up (System.nanoTime), or -1 while it is down. */
+    private volatile long upSince = -1;
+
+    public ClusterRegistry(ClusterBus bus, int maxUsers) {
+        this.bus = bus;
+        this.node = bus.node();
+        this.maxUsers = maxUsers;
+        this.timer = new ScheduledThreadPoolExecutor(1, runnable -> {
+            Thread thread = new Thread(runnable, "textchat-cluster-" + node);
+            thread.setDaemon(true);
+            return thread;
+        });
+        timer.setRemoveOnCancelPolicy(true);
+    }
+
+    /** Join the cluster: listen, and renew this node's lease from now on. */
+    public ClusterRegistry start() {
+        long renewMillis = Math.max(200, bus.leaseMillis() / 3);
+        timer.scheduleWithFixedDelay(this::renew, renewMillis, renewMillis, TimeUnit.MILLISECONDS);
+        timer.scheduleWithFixedDelay(this::buryTheDead, DEATH_CHECK_MILLIS, DEATH_CHECK_MILLIS, TimeUnit.MILLISECONDS);
+        bus.start(this::receive, () -> timer.execute(this::rejoin));
+        return this;
+    }
+
+    /** This node's id in the cluster. */
+    public String node() {
+        return node;
+    }
+
+    @Override
+    public void listen(Events events) {
+        this.events = events;
+    }
+
+    @Override
+    public Claim claim(String name, Connection connection, String token) {
+        String key = Names.key(name);
+        synchronized (lock) {
+            User existing = byConnection.get(connection);
+            if (existing != null) {
+                return new Claim.AlreadyLoggedIn(existing);
+            }
+            User holder = byKey.get(key);
+            if (holder != null && !holder.remote()) {
+                // Held on this node: decided here, as on a single node (the store learns the new token at the next renewal).
+                if (!Tokens.matches(token, holder.token())) {
+                    return new Claim.Taken();
+                }
+                Claim.Resumed resumed = resumeHere(holder, connection, Tokens.next());
+                timer.execute(() -> renew(List.of(lease(holder))));
+                return resumed;
+            }
+            if (holder == null && byKey.size() >= maxUsers) {
+                return new Claim.Full();
+            }
+        }
+        String newToken = Tokens.next();
+        Lease lease = new Lease(key, Tokens.next(), node, Tokens.hash(newToken), name);
+        ClaimResult result;
+        try {
+            result = bus.claim(lease, token == null ? null : Tokens.hash(token), !byId.isEmpty());
+        } catch (Unavailable e) {
+            // It may have timed out after taking the name: free it if so (its id is new, nobody else's).
+            bus.release(lease);
+            throw e;
+        }
+        switch (result.outcome()) {
+            case CLAIMED:
+                return claimed(lease, connection, newToken);
+            case RESUMED:
+                return resumed(result.previous(), connection, newToken);
+            default:
+                return new Claim.Taken();
+        }
+    }
+
+    @Override
+    public Optional<User> userOn(Connection connection) {
+        return Optional.ofNullable(byConnection.get(connection));
+    }
+
+    @Override
+    public Optional<User> find(String name) {
+        String key = Names.key(name);
+        User user = byKey.get(key);
+        if (user != null) {
+            return Optional.of(user);
+        }
+        // Not in this node's view (yet): a login on another node is answered before its broadcast
+        // arrives here, and its user may already be called by name. The store knows.
+        try {
+            Optional<Lease> holder = bus.holder(key);
+            if (holder.isEmpty() || holder.get().node().equals(node)) {
+                return Optional.ofNullable(byKey.get(key));
+            }
+            Lease lease = holder.get();
+            return Optional.of(known(new Member(lease.user(), lease.node(), lease.name())));
+        } catch (Unavailable e) {
+            return Optional.empty();
+        }
+    }
+
+    @Override
+    public Collection<User> online() {
+        return List.copyOf(byKey.values());
+    }
+
+    @Override
+    public boolean pair(User a, User b) {
+        synchronized (lock) {
+            if (!isCurrent(a) || !isCurrent(b)) {
+                return false;
+            }
+            User.link(a, b);
+            return true;
+        }
+    }
+
+    @Override
+    public boolean paired(User a, User b) {
+        return a.peers.contains(b);
+    }
+
+    @Override
+    public boolean unpair(User a, User b) {
+        synchronized (lock) {
+            return User.unlink(a, b);
+        }
+    }
+
+    @Override
+    public void relay(User from, User to, ServerMessage message) {
+        if (to.connection() instanceof RemoteConnection remote) {
+            bus.send(remote.node(), new Envelope.Relay(member(from), to.id(), message, false));
+        } else {
+            to.send(message);
+        }
+    }
+
+    @Override
+    public void announce(ServerMessage message, User except) {
+        for (User user : byConnection.values()) {
+            if (user != except) {
+                user.send(message);
+            }
+        }
+    }
+
+    @Override
+    public Optional<Departure> release(Connection connection) {
+        synchronized (lock) {
+            User user = byConnection.remove(connection);
+            return user == null ? Optional.empty() : Optional.of(leave(user));
+        }
+    }
+
+    @Override
+    public Optional<User> suspend(Connection connection) {
+        synchronized (lock) {
+            User user = byConnection.remove(connection);
+            if (user != null) {
+                user.suspend();
+            }
+            return Optional.ofNullable(user);
+        }
+    }
+
+    @Override
+    public Optional<Departure> expire(User user) {
+        synchronized (lock) {
+            if (!user.suspended() || user.remote() || !isCurrent(user)) {
+                return Optional.empty();
+            }
+            return Optional.of(leave(user));
+        }
+    }
+
+    @Override
+    public void clear() {
+        synchronized (lock) {
+            for (User user : byId.values()) {
+                if (!user.remote()) {
+                    bus.release(lease(user));
+                }
+                user.peers.clear();
+            }
+            bus.send(null, new Envelope.Bye(node));
+            byKey.clear();
+            byId.clear();
+            byConnection.clear();
+        }
+        timer.shutdownNow();
+        bus.close();
+        LOG.log(Level.INFO, "cluster node {0}: left the cluster", node);
+    }
+
+    @Override
+    public int size() {
+        return byKey.size();
+    }
+
+    // ---- claims
+
+    private Claim.Resumed resumeHere(User holder, Connection connection, String token) {
+        Connection previous = holder.connection();
+        byConnection.remove(previous, holder);
+        holder.moveTo(connection, token);
+        byConnection.put(connection, holder);
+        return new Claim.Resumed(holder, previous, namesExcept(holder));
+    }
+
+    private Claim claimed(Lease lease, Connection connection, String token) {
+        List<Departure> stale;
+        User user;
+        List<String> others;
+        synchronized (lock) {
+            // The store says the name was free, so whoever this node still thinks holds it has gone.
+            stale = dropStale(lease.key(), null);
+            others = namesExcept(null);
+            user = new User(lease.user(), lease.name(), lease.key(), connection, token);
+            byKey.put(user.key(), user);
+            byId.put(user.id(), user);
+            byConnection.put(connection, user);
+            bus.send(null, new Envelope.Joined(member(user)));
+        }
+        stale.forEach(events::departed);
+        return new Claim.Claimed(user, others);
+    }
+
+    private Claim resumed(Lease previous, Connection connection, String token) {
+        if (previous.node().equals(node)) {
+            synchronized (lock) {
+                User holder = byId.get(previous.user());
+                if (holder != null && !holder.remote()) {
+                    return resumeHere(holder, connection, token);
+                }
+            }
+        }
+        // The user's socket is (or was) on another node: ask that node for the user's calls.
+        PendingResume pending = new PendingResume(previous, connection, token, new CompletableFuture<>());
+        resuming.put(previous.user(), pending);
+        bus.send(previous.node(), new Envelope.Takeover(previous.user(), node));
+        User user;
+        try {
+            user = pending.done().get(HANDOFF_WAIT_MILLIS, TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            LOG.log(Level.INFO, "cluster node {0}: node {1} did not hand over \"{2}\" within {3} ms; resuming without its calls",
+                    node, previous.node(), previous.name(), HANDOFF_WAIT_MILLIS);
+            completeResume(previous.user(), List.of());
+            user = pending.done().join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            completeResume(previous.user(), List.of());
+            user = pending.done().join();
+        } catch (ExecutionException e) {
+            throw new IllegalStateException(e.getCause());
+        }
+        return new Claim.Resumed(user, new RemoteConnection(bus, previous.node(), previous.user()), namesExcept(user));
+    }
+
+    /** Install the user of a cross-node resume, with the calls its old node handed over. */
+    private void completeResume(String userId, List<Member> peers) {
+        PendingResume pending = resuming.remove(userId);
+        if (pending == null) {
+            // Handed over after we gave up waiting: still worth keeping its calls.
+            synchronized (lock) {
+                User user = byId.get(userId);
+                if (user != null && !user.remote()) {
+                    linkAll(user, peers);
+                }
+            }
+            return;
+        }
+        Lease previous = pending.previous();
+        List<Departure> stale;
+        User user;
+        synchronized (lock) {
+            user = byId.get(userId);
+            if (user == null) {
+                user = new User(userId, previous.name(), previous.key(), pending.connection(), pending.token());
+                byId.put(userId, user);
+            } else {
+                user.moveTo(pending.connection(), pending.token());
+            }
+            stale = dropStale(user.key(), user);
+            byKey.put(user.key(), user);
+            byConnection.put(pending.connection(), user);
+            linkAll(user, peers);
+            bus.send(null, new Envelope.Moved(member(user)));
+        }
+        stale.forEach(events::departed);
+        pending.done().complete(user);
+    }
+
+    private void linkAll(User user, List<Member> peers) {
+        for (Member m : peers) {
+            User peer = byId.get(m.id());
+            if (peer != null && peer != user) {
+                User.link(user, peer);
+            }
+        }
+    }
+
+    // ---- what other nodes tell this one
+
+    private void receive(Envelope envelope) {
+        try {
+            if (envelope instanceof Envelope.Relay relay) {
+                received(relay);
+            } else if (envelope instanceof Envelope.Deliver deliver) {
+                received(deliver);
+            } else if (envelope instanceof Envelope.Joined joined) {
+                known(joined.user());
+            } else if (envelope instanceof Envelope.Moved moved) {
+                known(moved.user());
+            } else if (envelope instanceof Envelope.Left left) {
+                gone(left.user());
+            } else if (envelope instanceof Envelope.Takeover takeover) {
+                handOver(takeover);
+            } else if (envelope instanceof Envelope.Handoff handoff) {
+                completeResume(handoff.user(), handoff.peers());
+            } else if (envelope instanceof Envelope.Hello) {
+                synchronized (lock) {
+                    bus.send(null, roster());
+                }
+            } else if (envelope instanceof Envelope.Roster roster) {
+                reconcile(roster);
+            } else if (envelope instanceof Envelope.Bye bye) {
+                LOG.log(Level.INFO, "cluster node {0}: node {1} left the cluster", node, bye.node());
+                departAll(bye.node());
+            }
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "cluster node " + node + ": could not apply " + envelope.getClass().getSimpleName(), e);
+        }
+    }
+
+    private void received(Envelope.Relay relay) {
+        User to = byId.get(relay.to());
+        if (to == null) {
+            LOG.log(Level.DEBUG, "cluster node {0}: {1} from \"{2}\" for a user who has gone; dropped", node,
+                    relay.message().getClass().getSimpleName(), relay.from().name());
+        } else if (to.connection() instanceof RemoteConnection remote) {
+            // The user resumed on another node since the sender looked: pass it on, once.
+            if (!relay.forwarded()) {
+                bus.send(remote.node(), new Envelope.Relay(relay.from(), relay.to(), relay.message(), true));
+            }
+        } else {
+            events.relayed(known(relay.from()), to, relay.message());
+        }
+    }
+
+    private void received(Envelope.Deliver deliver) {
+        User to = byId.get(deliver.to());
+        if (to == null) {
+            return;
+        }
+        if (to.connection() instanceof RemoteConnection remote) {
+            if (!deliver.forwarded()) {
+                bus.send(remote.node(), new Envelope.Deliver(deliver.to(), deliver.message(), true));
+            }
+        } else {
+            to.send(deliver.message());
+        }
+    }
+
+    /** {@code m} is online on {@code m.node()}: the user as this node knows it, added (and announced) if new. */
+    private User known(Member m) {
+        User user = byId.get(m.id());
+        if (user != null && user.connection() instanceof RemoteConnection remote && remote.node().equals(m.node())) {
+            return user;
+        }
+        List<Departure> stale;
+        boolean fresh;
+        synchronized (lock) {
+            user = byId.get(m.id());
+            fresh = user == null;
+            if (fresh) {
+                user = new User(m.id(), m.name(), Names.key(m.name()), new RemoteConnection(bus, m.node(), m.id()), null);
+                byId.put(user.id(), user);
+            } else if (!user.remote()) {
+                // Told that a user of ours lives elsewhere: only a handover moves one, and that came first.
+                return user;
+            } else {
+                user.moveTo(new RemoteConnection(bus, m.node(), m.id()), null);
+            }
+            stale = dropStale(user.key(), user);
+            byKey.put(user.key(), user);
+        }
+        stale.forEach(events::departed);
+        if (fresh) {
+            events.joined(user);
+        }
+        return user;
+    }
+
+    /** {@code m} went away from its node. */
+    private void gone(Member m) {
+        Departure departure;
+        synchronized (lock) {
+            User user = byId.get(m.id());
+            if (user == null || !(user.connection() instanceof RemoteConnection remote) || !remote.node().equals(m.node())) {
+                return;
+            }
+            departure = depart(user);
+        }
+        events.departed(departure);
+    }
+
+    /** A user of this node resumed on another node: hand it over, keeping it here as a user of that node. */
+    private void handOver(Envelope.Takeover takeover) {
+        User user;
+        Connection previous;
+        synchronized (lock) {
+            user = byId.get(takeover.user());
+            if (user == null || user.remote()) {
+                bus.send(takeover.newNode(), new Envelope.Handoff(takeover.user(), List.of()));
+                return;
+            }
+            previous = user.connection();
+            byConnection.remove(previous, user);
+            List<Member> peers = user.peers.stream().map(this::member).toList();
+            user.moveTo(new RemoteConnection(bus, takeover.newNode(), user.id()), null);
+            // This node keeps only calls that one of its own users is in.
+            for (User peer : List.copyOf(user.peers)) {
+                if (peer.remote()) {
+                    User.unlink(user, peer);
+                }
+            }
+            bus.send(takeover.newNode(), new Envelope.Handoff(user.id(), peers));
+        }
+        LOG.log(Level.INFO, "cluster node {0}: \"{1}\" resumed on node {2}", node, user.name(), takeover.newNode());
+        events.resumedElsewhere(user, previous);
+    }
+
+    /** {@code roster} lists every user of its node: whoever else this node thought was there has gone. */
+    private void reconcile(Envelope.Roster roster) {
+        Set<String> listed = new HashSet<>();
+        for (Member m : roster.users()) {
+            listed.add(m.id());
+        }
+        List<Departure> departures = new ArrayList<>();
+        synchronized (lock) {
+            for (User user : usersOf(roster.node())) {
+                if (!listed.contains(user.id())) {
+                    departures.add(depart(user));
+                }
+            }
+        }
+        departures.forEach(events::departed);
+        roster.users().forEach(this::known);
+    }
+
+    private void departAll(String otherNode) {
+        List<Departure> departures = new ArrayList<>();
+        synchronized (lock) {
+            for (User user : usersOf(otherNode)) {
+                departures.add(depart(user));
+            }
+        }
+        departures.forEach(events::departed);
+    }
+
+    // ---- lease renewal, rejoining, dead nodes (on the timer thread)
+
+    /** The link to the store is (back) up: re-take our names, then tell everyone who is here and ask who is there. */
+    private void rejoin() {
+        upSince = System.nanoTime();
+        try {
+            renewOrThrow(localLeases());
+        } catch (Unavailable e) {
+            upSince = -1;
+            timer.schedule(this::rejoin, 250, TimeUnit.MILLISECONDS);
+            return;
+        }
+        synchronized (lock) {
+            bus.send(null, new Envelope.Hello(node));
+            bus.send(null, roster());
+        }
+    }
+
+    private void renew() {
+        renew(localLeases());
+    }
+
+    private void renew(Collection<Lease> leases) {
+        try {
+            renewOrThrow(leases);
+        } catch (Unavailable e) {
+            // The bus logs the link's state changes; there is nothing to add per attempt.
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "cluster node " + node + ": lease renewal failed", e);
+        }
+    }
+
+    private void renewOrThrow(Collection<Lease> leases) {
+        Renewal renewal = bus.renew(leases, !byId.isEmpty());
+        for (Lease lease : leases) {
+            User user = byId.get(lease.user());
+            if (user == null || user.remote()) {
+                // It left while the renewal was on its way, which may have taken its freed name again.
+                bus.release(lease);
+            }
+        }
+        for (Lease lost : renewal.lost()) {
+            Departure departure;
+            synchronized (lock) {
+                User user = byId.get(lost.user());
+                if (user == null || user.remote()) {
+                    continue;
+                }
+                byConnection.remove(user.connection(), user);
+                departure = depart(user);
+            }
+            LOG.log(Level.WARNING, "cluster node {0}: \"{1}\" was taken by another node while this one was cut off; "
+                    + "closing its socket", node, user(departure));
+            events.lost(departure);
+        }
+        if (renewal.wasDeclaredDead()) {
+            LOG.log(Level.WARNING, "cluster node {0}: the other nodes took this one for dead while it was cut off; "
+                    + "ending its users'' calls with users elsewhere and announcing them again", node);
+            endCallsElsewhere();
+            if (bus.connected()) {
+                // Otherwise rejoin() announces them, once this node can hear its inbox again:
+                // a user announced before that could be sent messages that nobody receives.
+                synchronized (lock) {
+                    bus.send(null, roster());
+                }
+            }
+        }
+    }
+
+    /** The other nodes ended their side of every call with this node's users; end ours. */
+    private void endCallsElsewhere() {
+        for (User user : List.copyOf(byConnection.values())) {
+            for (User peer : List.copyOf(user.peers)) {
+                if (peer.remote()) {
+                    events.relayed(peer, user, new ServerMessage.Leave(peer.name()));
+                }
+            }
+        }
+    }
+
+    /** Users of nodes whose lease has lapsed are gone: tell ours, and free their names at once. */
+    private void buryTheDead() {
+        try {
+            long up = upSince;
+            if (up < 0 || !bus.connected() || System.nanoTime() - up < TimeUnit.MILLISECONDS.toNanos(bus.leaseMillis())) {
+                // Just (re)connected: after a restart of the store every node needs a moment to renew.
+                return;
+            }
+            Map<String, List<User>> byNode = new HashMap<>();
+            for (User user : byId.values()) {
+                if (user.connection() instanceof RemoteConnection remote) {
+                    byNode.computeIfAbsent(remote.node(), n -> new ArrayList<>()).add(user);
+                }
+            }
+            if (byNode.isEmpty()) {
+                return;
+            }
+            for (String dead : bus.dead(byNode.keySet())) {
+                List<User> users = byNode.get(dead);
+                List<Departure> departures = new ArrayList<>();
+                synchronized (lock) {
+                    for (User user : usersOf(dead)) {
+                        departures.add(depart(user));
+                    }
+                }
+                bus.bury(dead, users.stream().map(this::lease).toList());
+                LOG.log(Level.WARNING, "cluster node {0}: node {1} stopped renewing its lease; its {2} user(s) are gone",
+                        node, dead, departures.size());
+                departures.forEach(events::departed);
+            }
+        } catch (Unavailable e) {
+            // Try again next time.
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "cluster node " + node + ": dead-node check failed", e);
+        }
+    }
+
+    // ---- helpers; those that change the maps are called under the lock
+
+    /** A user of this node leaves: free its name everywhere. */
+    private Departure leave(User user) {
+        Departure departure = depart(user);
+        // Left before the name is freed: whoever finds it free has already been sent the Left.
+        bus.send(null, new Envelope.Left(member(user)));
+        bus.release(lease(user));
+        return departure;
+    }
+
+    /** Forget {@code user} and end its calls; the former peers reported are this node's users. */
+    private Departure depart(User user) {
+        byId.remove(user.id(), user);
+        byKey.remove(user.key(), user);
+        List<User> peers = new ArrayList<>();
+        for (User peer : User.unlinkAll(user)) {
+            if (!peer.remote()) {
+                peers.add(peer);
+            }
+        }
+        return new Departure(user, peers);
+    }
+
+    /** Whoever other than {@code keep} this node thinks holds {@code key} has gone (the store says so). */
+    private List<Departure> dropStale(String key, User keep) {
+        User stale = byKey.get(key);
+        if (stale == null || stale == keep || !stale.remote()) {
+            return List.of();
+        }
+        return List.of(depart(stale));
+    }
+
+    private List<User> usersOf(String otherNode) {
+        List<User> users = new ArrayList<>();
+        for (User user : byId.values()) {
+            if (user.connection() instanceof RemoteConnection remote && remote.node().equals(otherNode)) {
+                users.add(user);
+            }
+        }
+        return users;
+    }
+
+    private Envelope.Roster roster() {
+        List<Member> members = new ArrayList<>();
+        for (User user : byId.values()) {
+            if (!user.remote()) {
+                members.add(member(user));
+            }
+        }
+        return new Envelope.Roster(node, members);
+    }
+
+    private List<Lease> localLeases() {
+        List<Lease> leases = new ArrayList<>();
+        for (User user : byId.values()) {
+            if (!user.remote()) {
+                leases.add(lease(user));
+            }
+        }
+        return leases;
+    }
+
+    private Lease lease(User user) {
+        String token = user.token();
+        return new Lease(user.key(), user.id(), nodeOf(user), token == null ? "" : Tokens.hash(token), user.name());
+    }
+
+    private Member member(User user) {
+        return new Member(user.id(), nodeOf(user), user.name());
+    }
+
+    private String nodeOf(User user) {
+        return user.connection() instanceof RemoteConnection remote ? remote.node() : node;
+    }
+
+    private boolean isCurrent(User user) {
+        return byId.get(user.id()) == user;
+    }
+
+    private List<String> namesExcept(User except) {
+        List<String> names = new ArrayList<>(byKey.size());
+        for (User u : byKey.values()) {
+            if (u != except) {
+                names.add(u.name());
+            }
+        }
+        return names;
+    }
+
+    private static String user(Departure departure) {
+        return departure.user().name();
+    }
+}

@@ -1,0 +1,150 @@
+package local.textchat.cluster;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.io.StringReader;
+
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import local.textchat.support.ClusterNode;
+import local.textchat.support.RedisServer;
+import local.textchat.support.WsClient;
+
+/** PROTOCOL.md's relays between users on two different nodes of a cluster. */
+class ClusterRelayTest {
+
+    static final String OFFER = "{\"type\":\"offer\",\"sdp\":\"v=0\\r\\no=- 1 2 IN IP4 127.0.0.1\\r\\n\",\"x-extra\":[1,\"ü\",null]}";
+    static final String ANSWER = "{\"type\":\"answer\",\"sdp\":\"v=0\\r\\n\"}";
+    static final String CANDIDATE = "{\"candidate\":\"candidate:1 1 udp 2122260223 127.0.0.1 54321 typ host\","
+            + "\"sdpMid\":\"0\",\"sdpMLineIndex\":0}";
+
+    private static RedisServer redis;
+    private static ClusterNode one;
+    private static ClusterNode two;
+
+    @BeforeAll
+    static void start() {
+        redis = RedisServer.start();
+        one = ClusterNode.start(redis.url());
+        two = ClusterNode.start(redis.url());
+    }
+
+    @AfterAll
+    static void stop() {
+        if (one != null) {
+            one.close();
+        }
+        if (two != null) {
+            two.close();
+        }
+        if (redis != null) {
+            redis.close();
+        }
+    }
+
+    static JsonObject json(String text) {
+        return Json.createReader(new StringReader(text)).readObject();
+    }
+
+    /** {@code caller} offers to {@code callee}, who receives it unchanged. */
+    static void call(WsClient caller, String callerName, WsClient callee, String calleeName) {
+        caller.send("{\"type\":\"offer\",\"name\":\"" + calleeName + "\",\"offer\":" + OFFER + "}");
+        JsonObject offer = callee.next("offer");
+        assertEquals(callerName, offer.getString("name"));
+        assertEquals(json(OFFER), offer.getJsonObject("offer"));
+    }
+
+    @Test
+    void offerAnswerAndCandidatesCrossNodesUnchanged() {
+        try (WsClient alice = one.login("r-alice"); WsClient bob = two.login("r-bob")) {
+            call(alice, "r-alice", bob, "r-bob");
+            bob.send("{\"type\":\"answer\",\"name\":\"r-alice\",\"answer\":" + ANSWER + "}");
+            JsonObject answer = alice.next("answer");
+            assertEquals("r-bob", answer.getString("name"));
+            assertEquals(json(ANSWER), answer.getJsonObject("answer"));
+            alice.send("{\"type\":\"candidate\",\"name\":\"r-bob\",\"candidate\":" + CANDIDATE + "}");
+            JsonObject atBob = bob.next("candidate");
+            assertEquals("r-alice", atBob.getString("name"));
+            assertEquals(json(CANDIDATE), atBob.getJsonObject("candidate"));
+            bob.send("{\"type\":\"candidate\",\"name\":\"r-alice\",\"candidate\":null}");
+            JsonObject atAlice = alice.next("candidate");
+            assertEquals("r-bob", atAlice.getString("name"));
+            assertEquals(jakarta.json.JsonValue.NULL, atAlice.get("candidate"));
+        }
+    }
+
+    @Test
+    void leaveCrossesNodesAndEndsTheCallOnBothSides() {
+        try (WsClient alice = one.login("l-alice"); WsClient bob = two.login("l-bob")) {
+            call(alice, "l-alice", bob, "l-bob");
+            bob.send("{\"type\":\"leave\",\"name\":\"l-alice\"}");
+            assertEquals("l-bob", alice.next("leave").getString("name"));
+            alice.send("{\"type\":\"candidate\",\"name\":\"l-bob\",\"candidate\":null}");
+            alice.nextError("not-in-call");
+            bob.send("{\"type\":\"candidate\",\"name\":\"l-alice\",\"candidate\":null}");
+            bob.nextError("not-in-call");
+        }
+    }
+
+    @Test
+    void declineCrossesNodesWithItsReason() {
+        try (WsClient alice = one.login("d-alice"); WsClient bob = two.login("d-bob")) {
+            call(alice, "d-alice", bob, "d-bob");
+            bob.send("{\"type\":\"decline\",\"name\":\"d-alice\",\"reason\":\"busy\"}");
+            JsonObject decline = alice.next("decline");
+            assertEquals("d-bob", decline.getString("name"));
+            assertEquals("busy", decline.getString("reason"));
+            alice.send("{\"type\":\"answer\",\"name\":\"d-bob\",\"answer\":" + ANSWER + "}");
+            alice.nextError("not-in-call");
+        }
+    }
+
+    @Test
+    void answerWithoutAnOfferIsRefusedAcrossNodes() {
+        try (WsClient alice = one.login("n-alice"); WsClient bob = two.login("n-bob")) {
+            alice.nextMatching(m -> m.getString("type").equals("online") && m.getString("name").equals("n-bob"));
+            bob.send("{\"type\":\"answer\",\"name\":\"n-alice\",\"answer\":" + ANSWER + "}");
+            bob.nextError("not-in-call");
+            alice.expectSilence(300);
+        }
+    }
+
+    @Test
+    void offerToAUserOnlineNowhereIsNoSuchUser() {
+        try (WsClient alice = one.login("o-alice")) {
+            alice.send("{\"type\":\"offer\",\"name\":\"o-nobody\",\"offer\":" + OFFER + "}");
+            alice.nextError("no-such-user");
+        }
+    }
+
+    @Test
+    void aUserCanBeCalledAsSoonAsTheirLoginOnAnotherNodeIsAnswered() {
+        // As on one node: no waiting for the presence broadcast to reach the caller's node.
+        try (WsClient alice = one.login("s-alice")) {
+            for (int i = 0; i < 20; i++) {
+                try (WsClient bob = two.login("s-bob-" + i)) {
+                    call(alice, "s-alice", bob, "s-bob-" + i);
+                }
+            }
+        }
+    }
+
+    @Test
+    void oneSendersMessagesArriveInOrderAcrossNodes() {
+        try (WsClient alice = one.login("q-alice"); WsClient bob = two.login("q-bob")) {
+            call(alice, "q-alice", bob, "q-bob");
+            int n = 80;
+            for (int i = 0; i < n; i++) {
+                alice.send("{\"type\":\"candidate\",\"name\":\"q-bob\",\"candidate\":{\"candidate\":\"" + i + "\"}}");
+            }
+            for (int i = 0; i < n; i++) {
+                assertEquals(Integer.toString(i), bob.next("candidate").getJsonObject("candidate").getString("candidate"));
+            }
+        }
+    }
+}
