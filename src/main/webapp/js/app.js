@@ -20,6 +20,8 @@ const session = {
   signInAfterCall: null, // a refused resume, shown once the live call is over
 };
 const online = new Set();
+// Calls that end for these reasons fail again the same way until the network or server changes.
+const UNFIXABLE_BY_CALLING_AGAIN = new Set(['turn-refused', 'turn-unreachable', 'relay-failed', 'no-route']);
 let call = null;       // the one call that is ringing, being placed, or live
 
 const send = (message) => signaling.send(message);
@@ -173,6 +175,7 @@ function adopt(newCall) {
     if (state !== 'ended') ui.setCall(state, newCall.peer);
   });
   newCall.on('route', (route) => ui.setRoute(route));
+  newCall.on('restored', () => ui.notice(t('call.restored', { name: newCall.peer })));
   newCall.on('chat', (chat) => {
     chat.on('open', () => ui.setComposerEnabled(true));
     chat.on('close', () => ui.setComposerEnabled(false));
@@ -197,6 +200,8 @@ function callEnded(ended, reason) {
   const text = t(`end.${reason}`, { name: ended.peer });
   if (reason === 'declined-by-me' || reason === 'missed') {
     ui.notice(text);
+  } else if (UNFIXABLE_BY_CALLING_AGAIN.has(reason)) {
+    ui.addSystemMessage(text, 'warning');
   } else {
     ui.addSystemMessage(`${text} ${t('end.call-again')}`, reason === 'hung-up' ? 'info' : 'warning');
   }

@@ -2,8 +2,13 @@
 // the `chat` data channel. Signaling goes out through the `send` function it is given.
 import { Emitter } from './emitter.js';
 import { ChatChannel, CHANNEL_LABEL } from './chat.js';
+import { IceWatch } from './ice.js';
 
 const RING_TIMEOUT_MS = 60_000;
+/** A lost path is restarted again after these pauses (the last one repeats) until it is back. */
+const RESTART_BACKOFF_MS = [2_000, 4_000, 8_000];
+/** A live call whose path stays lost this long ends. */
+const RECOVERY_LIMIT_MS = 60_000;
 
 /**
  * A strict order on names that both ends compute alike. When two calls cross (glare), the
@@ -24,10 +29,12 @@ export function sameName(a, b) {
 
 /**
  * States: `calling` (our offer is out), `ringing` (their offer waits for the user),
- * `connecting`, `connected`, `interrupted` (ICE lost the path, may come back), `ended`.
- * Events: `state` (state), `chat` (ChatChannel), `route` (selected candidate pair),
- * `ended` ({reason}). End reasons: `hung-up`, `declined-by-me`, `peer-left`, `declined`,
- * `busy`, `no-answer`, `failed`, `superseded`, `unreachable`.
+ * `connecting`, `connected`, `interrupted` (ICE lost the path; the caller restarts ICE until
+ * it is back), `ended`. Events: `state` (state), `chat` (ChatChannel), `route` (selected
+ * candidate pair), `restored` (the path is back after an interruption), `ended` ({reason}).
+ * End reasons: `hung-up`, `declined-by-me`, `peer-left`, `declined`, `busy`, `no-answer`,
+ * `failed`, `superseded`, `unreachable`, `lost` (not restored in time), and why ICE could not
+ * connect: `turn-refused`, `turn-unreachable`, `relay-failed`, `no-route` (see ice.js).
  */
 export class Call extends Emitter {
   #send;
@@ -41,6 +48,11 @@ export class Call extends Emitter {
   #ignoringOffer = false;
   #chat = null;
   #ringTimer = null;
+  #caller;
+  #ice = null;
+  #restarts = 0;
+  #restartTimer = null;
+  #recoveryTimer = null;
 
   /** A call we place; `start()` it once listening to its events. */
   static outgoing({ self, peer, rtcConfig, send }) {
@@ -62,6 +74,8 @@ export class Call extends Emitter {
     this.#send = send;
     this.#polite = !outranks(self, peer);
     this.#state = state;
+    // Only the caller restarts ICE, so that restarts never cross.
+    this.#caller = state === 'calling';
   }
 
   get state() {
@@ -140,25 +154,32 @@ export class Call extends Emitter {
     try {
       if (this.#state === 'calling') this.#setState('connecting');
       clearTimeout(this.#ringTimer);
+      this.#ice.arm();
       await this.#applyRemote(answer);
     } catch (error) {
       console.error('textchat: could not apply the peer\'s answer', error);
-      this.#leave('failed');
+      // A late answer to an ICE-restart offer that was replaced since: the next restart follows.
+      if (!this.#ice.everConnected) this.#leave('failed');
     }
   }
 
   handleCandidate(candidate) {
     if (this.isOver || candidate === null || candidate === undefined) return;
-    if (!this.#pc || !this.#pc.remoteDescription) {
+    // While our (re)offer waits for its answer, the peer's new candidates belong to that answer.
+    if (!this.#pc || !this.#pc.remoteDescription || this.#pc.signalingState === 'have-local-offer') {
       this.#pendingCandidates.push(candidate);
       return;
     }
     this.#addCandidate(candidate);
   }
 
-  /** The server told us the peer is gone (leave) or refused (decline). */
+  /**
+   * The server told us the peer is gone (leave) or refused (decline). A peer that gave up on a
+   * connection that could not be made usually says so just before we find out ourselves; then
+   * our own reason is the one worth showing.
+   */
   handleRemoteEnd(reason) {
-    this.#finish(reason);
+    this.#finish((reason === 'peer-left' && this.#ice?.failingReason()) || reason);
   }
 
   /** The signaling server refused our offer: the callee is not online. */
@@ -179,7 +200,18 @@ export class Call extends Emitter {
     pc.addEventListener('datachannel', ({ channel }) => {
       if (channel.label === CHANNEL_LABEL && this.#chat === null) this.#attachChat(channel);
     });
-    pc.addEventListener('connectionstatechange', () => this.#onConnectionState(pc.connectionState));
+    pc.addEventListener('connectionstatechange', () => {
+      // ICE trouble is the IceWatch's; this is DTLS failing on a working path.
+      const iceUp = pc.iceConnectionState === 'connected' || pc.iceConnectionState === 'completed';
+      if (pc.connectionState === 'failed' && iceUp && !this.isOver) this.#leave('failed');
+    });
+    this.#ice = new IceWatch(pc, this.#rtcConfig);
+    this.#ice.on('hopeless', ({ reason }) => this.#leave(reason));
+    this.#ice.on('interrupted', () => this.#interrupted());
+    this.#ice.on('lost', () => this.#lost());
+    this.#ice.on('restored', () => this.#restored());
+    // The callee's connection is made after it accepted: its set-up counts from the start.
+    if (!this.#caller) this.#ice.arm();
   }
 
   async #offer() {
@@ -232,16 +264,50 @@ export class Call extends Emitter {
     this.emit('chat', chat);
   }
 
-  #onConnectionState(connectionState) {
+  #interrupted() {
+    if (this.#state === 'connected') this.#setState('interrupted');
+  }
+
+  #lost() {
     if (this.isOver) return;
-    if (connectionState === 'failed') {
-      this.#leave('failed');
-    } else if (connectionState === 'disconnected' && this.#state === 'connected') {
-      this.#setState('interrupted');
-    } else if (connectionState === 'connected' && this.#state === 'interrupted') {
-      this.#setState('connected');
-      this.#reportRoute();
+    this.#setState('interrupted');
+    if (this.#recoveryTimer === null) {
+      this.#recoveryTimer = setTimeout(() => this.#leave('lost'), RECOVERY_LIMIT_MS);
     }
+    if (this.#caller && this.#restartTimer === null) this.#restartIce();
+  }
+
+  // Restarts until the path is back: a restart made while the network (or TURN) is still down
+  // finds nothing, so it is repeated with growing pauses. An offer that got no answer in time
+  // (the peer's signaling was down too) is rolled back and replaced.
+  async #restartIce() {
+    if (this.isOver || this.#state !== 'interrupted') return;
+    const pause = RESTART_BACKOFF_MS[Math.min(this.#restarts, RESTART_BACKOFF_MS.length - 1)];
+    this.#restarts += 1;
+    this.#restartTimer = setTimeout(() => this.#restartIce(), pause);
+    try {
+      if (this.#pc.signalingState === 'have-local-offer') await this.#pc.setLocalDescription({ type: 'rollback' });
+      console.info(`textchat: restarting ICE with ${this.peer} (attempt ${this.#restarts})`);
+      this.#ice.restart();
+    } catch (error) {
+      console.warn('textchat: could not restart ICE', error);
+    }
+  }
+
+  #restored() {
+    this.#stopRecovery();
+    if (this.isOver) return;
+    this.#setState('connected');
+    this.emit('restored');
+    this.#reportRoute();
+  }
+
+  #stopRecovery() {
+    clearTimeout(this.#restartTimer);
+    clearTimeout(this.#recoveryTimer);
+    this.#restartTimer = null;
+    this.#recoveryTimer = null;
+    this.#restarts = 0;
   }
 
   // Right after connecting, the remote end may still be a peer-reflexive candidate whose address
@@ -268,6 +334,8 @@ export class Call extends Emitter {
   #finish(reason) {
     if (this.isOver) return;
     clearTimeout(this.#ringTimer);
+    this.#stopRecovery();
+    this.#ice?.stop();
     this.#setState('ended');
     this.#pendingCandidates = [];
     this.#pc?.close();

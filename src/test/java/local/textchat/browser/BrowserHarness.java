@@ -49,11 +49,17 @@ final class BrowserHarness implements BeforeEachCallback, AfterTestExecutionCall
               const Native = window.RTCPeerConnection;
               if (!Native) return;
               const peerConnections = [];
-              Object.defineProperty(window, '__textchatTest', { value: { peerConnections } });
+              // When each connection was made and changed state (epoch ms, comparable across tabs).
+              const events = [];
+              Object.defineProperty(window, '__textchatTest', { value: { peerConnections, events } });
               window.RTCPeerConnection = new Proxy(Native, {
                 construct(target, args, newTarget) {
                   const pc = Reflect.construct(target, args, newTarget);
-                  peerConnections.push(pc);
+                  const index = peerConnections.push(pc) - 1;
+                  const log = (kind, state) => events.push({ pc: index, kind, state, at: performance.timeOrigin + performance.now() });
+                  log('created', 'new');
+                  pc.addEventListener('iceconnectionstatechange', () => log('ice', pc.iceConnectionState));
+                  pc.addEventListener('connectionstatechange', () => log('connection', pc.connectionState));
                   return pc;
                 },
               });
@@ -68,6 +74,7 @@ final class BrowserHarness implements BeforeEachCallback, AfterTestExecutionCall
     private final String language;
     private final List<ChatTab> tabs = new ArrayList<>();
     private final List<String> console = new ArrayList<>();
+    private final List<String> settingsGiven = new ArrayList<>();
     /** Where the page is when a deployed application is tested instead of {@link WebappServer}. */
     private final Supplier<URI> deployed;
     private WebappServer server;
@@ -133,21 +140,42 @@ final class BrowserHarness implements BeforeEachCallback, AfterTestExecutionCall
             if (server != null) {
                 server.close();
             }
+            settingsGiven.forEach(System::clearProperty);
+            settingsGiven.clear();
             if (profile != null) {
                 deleteTree(profile);
             }
         }
     }
 
+    /**
+     * Gives this test's server {@code textchat.*} settings (e.g. TURN) on top of the harness's, until
+     * the test ends. Only before the first tab: the endpoint reads its settings at the first handshake.
+     */
+    void settings(Map<String, String> settings) {
+        if (!tabs.isEmpty() || deployed != null) {
+            throw new IllegalStateException("settings must be given before the first tab, to the harness's own server");
+        }
+        settings.forEach((key, value) -> {
+            System.setProperty(key, value);
+            settingsGiven.add(key);
+        });
+    }
+
     /** A new tab showing the chat page: the first reuses the browser's window. */
     ChatTab openTab() {
+        return openTab(page);
+    }
+
+    /** A new tab showing the chat page at {@code at} (another server's, e.g. another node of a cluster). */
+    ChatTab openTab(URI at) {
         if (!tabs.isEmpty()) {
             driver.switchTo().newWindow(WindowType.TAB);
         }
         // Lets a test read the page's RTCPeerConnections (getStats) without the app exposing them.
         driver.executeCdpCommand("Page.addScriptToEvaluateOnNewDocument", Map.of("source", PEER_CONNECTION_TRACKER));
         String handle = driver.getWindowHandle();
-        driver.get(page.toString());
+        driver.get(at.toString());
         ChatTab tab = new ChatTab(driver, handle);
         tabs.add(tab);
         return tab;

@@ -2,6 +2,7 @@ package local.textchat.browser;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
 
@@ -22,6 +23,23 @@ final class ChatTab {
 
     static final Duration PATIENCE = Duration.ofSeconds(15);
 
+    private static final String SELECTED_PAIR = """
+            const done = arguments[arguments.length - 1];
+            const pc = window.__textchatTest.peerConnections.at(-1);
+            pc.getStats().then((report) => {
+              let pair = null;
+              report.forEach((s) => {
+                if (s.type === 'transport' && s.selectedCandidatePairId) pair = report.get(s.selectedCandidatePairId);
+              });
+              const describe = (c) => c && {
+                address: c.address, port: c.port, protocol: c.protocol,
+                candidateType: c.candidateType, relayProtocol: c.relayProtocol ?? null,
+              };
+              done(pair ? { local: describe(report.get(pair.localCandidateId)),
+                            remote: describe(report.get(pair.remoteCandidateId)) } : null);
+            }, (error) => done({ error: String(error) }));
+            """;
+
     private final ChromeDriver driver;
     private final String handle;
     private String name;
@@ -41,7 +59,12 @@ final class ChatTab {
 
     /** Waits until {@code condition} holds in this tab and returns its value. */
     <T> T await(String what, Function<WebDriver, T> condition) {
-        WebDriverWait wait = new WebDriverWait(driver, PATIENCE, Duration.ofMillis(100));
+        return await(what, PATIENCE, condition);
+    }
+
+    /** Waits up to {@code patience} until {@code condition} holds in this tab and returns its value. */
+    <T> T await(String what, Duration patience, Function<WebDriver, T> condition) {
+        WebDriverWait wait = new WebDriverWait(driver, patience, Duration.ofMillis(100));
         wait.withMessage(() -> what);
         return wait.until(d -> condition.apply(here()));
     }
@@ -232,6 +255,30 @@ final class ChatTab {
 
     Object asyncScript(String script, Object... args) {
         return ((JavascriptExecutor) here()).executeAsyncScript(script, args);
+    }
+
+    /**
+     * The newest peer connection's selected candidate pair, from getStats: {@code local} and
+     * {@code remote}, each with address, port, protocol, candidateType and (local) relayProtocol.
+     */
+    @SuppressWarnings("unchecked")
+    Map<String, Map<String, Object>> selectedPair() {
+        return (Map<String, Map<String, Object>>) asyncScript(SELECTED_PAIR);
+    }
+
+    /**
+     * Epoch milliseconds at which the newest peer connection was created ({@code kind} "created"),
+     * or first reached {@code state} ({@code kind} "connection" or "ice") after {@code after}; null if not yet.
+     */
+    Double connectionEventAt(String kind, String state, double after) {
+        Object at = script("""
+                const [kind, state, after] = arguments;
+                const t = window.__textchatTest;
+                const pc = t.peerConnections.length - 1;
+                const event = t.events.find((e) => e.pc === pc && e.kind === kind && e.state === state && e.at > after);
+                return event ? event.at : null;
+                """, kind, state, after);
+        return at == null ? null : ((Number) at).doubleValue();
     }
 
     WebElement element(String testId) {

@@ -1,0 +1,282 @@
+package local.textchat.browser;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.StringReader;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import jakarta.json.Json;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Calls across a real coturn ({@link Coturn}, one per test) with the credentials the server mints
+ * at login: a relay-only call works over UDP and over TCP to the TURN server; a call that cannot
+ * connect (wrong secret, TURN silent, relay without a route, no TURN at all) is explained in plain
+ * words instead of hanging; and a TURN server that dies mid-call and comes back is recovered from
+ * by the caller's ICE restart without anyone doing anything. Prints the measured times
+ * ("TURN timing: …").
+ */
+class TurnBrowserIT {
+
+    @RegisterExtension
+    final BrowserHarness browser = new BrowserHarness();
+
+    /** The client gives up on a relay that never answers after 10 s; this much more on a busy machine. */
+    private static final Duration NO_HANG = Duration.ofSeconds(30);
+    private static final Pattern ICE_UFRAG = Pattern.compile("a=ice-ufrag:(\\S+)");
+
+    private Coturn coturn;
+
+    @AfterEach
+    void stopCoturn() {
+        if (coturn != null) {
+            coturn.close();
+        }
+    }
+
+    @ParameterizedTest(name = "relay only, {0} to the TURN server")
+    @ValueSource(strings = {"udp", "tcp"})
+    void aRelayOnlyCallChatsBothWaysThroughCoturn(String transport) {
+        coturn = Coturn.start();
+        browser.settings(turnSettings(coturn.url(transport), coturn.secret(), "relay"));
+        ChatTab alice = signedIn("alice");
+        ChatTab bob = signedIn("bob");
+
+        long setUp = callAndMeasureSetUp(alice, bob);
+        report("set-up, relay only over " + transport, setUp);
+
+        alice.send("Hello through the relay");
+        bob.awaitMessage("Hello through the relay", false);
+        alice.awaitDelivered("Hello through the relay");
+        bob.send("中文也可以 👋");
+        alice.awaitMessage("中文也可以 👋", false);
+        bob.awaitDelivered("中文也可以 👋");
+        for (ChatTab tab : List.of(alice, bob)) {
+            Map<String, Map<String, Object>> pair = tab.selectedPair();
+            assertNotNull(pair, tab.name() + " has no selected candidate pair");
+            assertEquals("relay", pair.get("local").get("candidateType"), tab.name() + ": " + pair);
+            assertEquals("relay", pair.get("remote").get("candidateType"), tab.name() + ": " + pair);
+            assertEquals(transport, pair.get("local").get("relayProtocol"), tab.name() + ": " + pair);
+        }
+        alice.await("the page calls the route relayed",
+                d -> alice.element("call-route-text").getDomProperty("textContent").startsWith("Relayed connection"));
+    }
+
+    /** The comparison for the figures above: TURN offered, but ICE may pick the direct path. */
+    @Test
+    void withPolicyAllTheDirectPathIsPreferredOverTheRelay() {
+        coturn = Coturn.start();
+        browser.settings(turnSettings(coturn.url("udp"), coturn.secret(), "all"));
+        ChatTab alice = signedIn("alice");
+        ChatTab bob = signedIn("bob");
+
+        long setUp = callAndMeasureSetUp(alice, bob);
+        report("set-up, direct (policy all, TURN offered)", setUp);
+
+        alice.send("direct?");
+        bob.awaitMessage("direct?", false);
+        for (ChatTab tab : List.of(alice, bob)) {
+            Map<String, Map<String, Object>> pair = tab.selectedPair();
+            assertEquals("host", pair.get("local").get("candidateType"), tab.name() + ": " + pair);
+            assertEquals("host", pair.get("remote").get("candidateType"), tab.name() + ": " + pair);
+        }
+    }
+
+    @Test
+    void aTurnServerThatRefusesTheCredentialsIsExplainedToBothUsers() {
+        coturn = Coturn.start();
+        browser.settings(turnSettings(coturn.url("udp"), "not-" + coturn.secret(), "relay"));
+        ChatTab alice = signedIn("alice");
+        ChatTab bob = signedIn("bob");
+
+        long explained = callThatCannotConnect(alice, bob, "the relay server (TURN) refused this site's credentials");
+        report("refused credentials explained after", explained);
+        assertEquals(List.of("Could not connect to bob: the relay server (TURN) refused this site's credentials. "
+                + "Please tell the site's operator that the TURN secret does not match."), alice.systemMessages());
+        assertTrue(browser.consoleLog().stream().anyMatch(line -> line.contains("answered 401")),
+                "Chromium reported TURN's 401 (icecandidateerror)");
+    }
+
+    /** Over UDP a dead TURN server is silence: Chromium would keep gathering for about 40 s. */
+    @Test
+    void aTurnServerThatDoesNotAnswerIsExplainedToBothUsers() {
+        coturn = Coturn.start();
+        browser.settings(turnSettings(coturn.url("udp"), coturn.secret(), "relay"));
+        coturn.kill();
+        ChatTab alice = signedIn("alice");
+        ChatTab bob = signedIn("bob");
+
+        long explained = callThatCannotConnect(alice, bob, "the relay server (TURN) did not answer");
+        report("unreachable TURN explained after", explained);
+    }
+
+    /**
+     * Relay candidates on both sides, but coturn refuses every permission (403), so ICE fails at
+     * once. Both ends find out within milliseconds of each other; the one whose "leave" arrives
+     * first is the only one sure to give the reason (a leave carries none), the other may just say
+     * that the peer left. Nobody is left waiting.
+     */
+    @Test
+    void aRelayThatCannotReachThePeerIsExplainedAndNobodyWaits() {
+        coturn = Coturn.startRefusingLoopbackPeers();
+        browser.settings(turnSettings(coturn.url("udp"), coturn.secret(), "relay"));
+        ChatTab alice = signedIn("alice");
+        ChatTab bob = signedIn("bob");
+
+        alice.call("bob");
+        bob.awaitIncomingCallFrom("alice");
+        bob.accept();
+        for (ChatTab tab : List.of(alice, bob)) {
+            tab.await(tab.name() + "'s call ended", NO_HANG, d -> "ended".equals(tab.callState()));
+        }
+        String noRoute = "not even through the relay server (TURN)";
+        assertTrue(alice.systemMessages().stream().anyMatch(message -> message.contains(noRoute))
+                || bob.systemMessages().stream().anyMatch(message -> message.contains(noRoute)),
+                "alice: " + alice.systemMessages() + ", bob: " + bob.systemMessages());
+        for (ChatTab tab : List.of(alice, bob)) {
+            String peer = tab == alice ? "bob" : "alice";
+            assertTrue(tab.systemMessages().stream().allMatch(message -> message.contains(noRoute)
+                    || message.startsWith(peer + " left the call.")), tab.name() + ": " + tab.systemMessages());
+        }
+    }
+
+    /** No TURN at all, and no other way allowed (policy relay): the operator is asked to set TURN up. */
+    @Test
+    void peersWithoutARouteAreToldThatTurnWouldHelp() {
+        browser.settings(Map.of("textchat.iceServers", "[]", "textchat.iceTransportPolicy", "relay"));
+        ChatTab alice = signedIn("alice");
+        ChatTab bob = signedIn("bob");
+
+        callThatCannotConnect(alice, bob, "setting up a relay server (TURN)");
+        assertEquals(List.of("Could not connect to alice: your networks cannot reach each other directly. "
+                + "The site's operator can fix this by setting up a relay server (TURN)."), bob.systemMessages());
+    }
+
+    @Test
+    void aCallSurvivesTheTurnServerDyingAndComingBack() {
+        coturn = Coturn.start();
+        browser.settings(turnSettings(coturn.url("udp"), coturn.secret(), "relay"));
+        ChatTab alice = signedIn("alice");
+        ChatTab bob = signedIn("bob");
+        callAndMeasureSetUp(alice, bob);
+        alice.send("before the relay died");
+        bob.awaitMessage("before the relay died", false);
+        alice.awaitDelivered("before the relay died");
+
+        coturn.kill();
+        long killed = System.currentTimeMillis();
+        alice.awaitCallState("interrupted");
+        bob.awaitCallState("interrupted");
+        report("interruption noticed after the kill", System.currentTimeMillis() - killed);
+        assertEquals("Connection to bob interrupted. Reconnecting…", alice.callText());
+        alice.send("sent while the relay was down");
+        // Past the caller's first ICE restarts, made while there is no relay: recovery must not stop there.
+        alice.await("alice's second ICE restart", d -> browser.consoleLog().stream()
+                .anyMatch(line -> line.contains("restarting ICE with bob (attempt 2)")));
+
+        // Measured from launching turnserver: the browsers' retransmitted requests may reach it
+        // before its readiness check here has finished.
+        double restarted = System.currentTimeMillis();
+        coturn.restart();
+        report("turnserver answering after its launch", Math.round(System.currentTimeMillis() - restarted));
+        alice.awaitCallState("connected");
+        bob.awaitCallState("connected");
+        double back = Math.max(alice.connectionEventAt("ice", "connected", restarted),
+                bob.connectionEventAt("ice", "connected", restarted));
+        report("recovery after the TURN restart (launch to ICE connected on both)", Math.round(back - restarted));
+        alice.awaitNoticeContaining("Reconnected to bob.");
+        List<String> iceUfrags = offeredIceUfrags();
+        assertTrue(iceUfrags.size() >= 2 && !iceUfrags.get(0).equals(iceUfrags.get(iceUfrags.size() - 1)),
+                "alice restarted ICE through a new offer (ICE ufrags offered: " + iceUfrags + ")");
+
+        bob.awaitMessage("sent while the relay was down", false);
+        report("message sent during the outage arrived after the TURN restart",
+                Math.round(System.currentTimeMillis() - restarted));
+        alice.awaitDelivered("sent while the relay was down");
+        long sent = System.currentTimeMillis();
+        alice.send("after the relay came back");
+        bob.awaitMessage("after the relay came back", false);
+        report("first message across after recovery", System.currentTimeMillis() - sent);
+        alice.awaitDelivered("after the relay came back");
+        bob.send("still here");
+        alice.awaitMessage("still here", false);
+        bob.awaitDelivered("still here");
+        for (ChatTab tab : List.of(alice, bob)) {
+            Map<String, Map<String, Object>> pair = tab.selectedPair();
+            assertEquals("relay", pair.get("local").get("candidateType"), tab.name() + ": " + pair);
+            assertEquals("relay", pair.get("remote").get("candidateType"), tab.name() + ": " + pair);
+        }
+    }
+
+    /** The a=ice-ufrag of every offer sent to the server, in order. */
+    private List<String> offeredIceUfrags() {
+        return browser.server().recorder().frames().stream()
+                .filter(frame -> frame.direction() == WireRecorder.Direction.TO_SERVER && frame.text() != null)
+                .map(frame -> Json.createReader(new StringReader(frame.text())).readObject())
+                .filter(message -> "offer".equals(message.getString("type", "")))
+                .map(message -> ICE_UFRAG.matcher(message.getJsonObject("offer").getString("sdp")))
+                .filter(Matcher::find)
+                .map(matcher -> matcher.group(1))
+                .toList();
+    }
+
+    /**
+     * The caller calls, the callee accepts, and both are told {@code explanation} and the call ends
+     * (no hang); returns the milliseconds from accepting until both were told.
+     */
+    private static long callThatCannotConnect(ChatTab caller, ChatTab callee, String explanation) {
+        caller.call(callee.name());
+        callee.awaitIncomingCallFrom(caller.name());
+        long accepted = System.currentTimeMillis();
+        callee.accept();
+        for (ChatTab tab : List.of(caller, callee)) {
+            tab.await(tab.name() + " told \"" + explanation + "\"", NO_HANG,
+                    d -> tab.systemMessages().stream().anyMatch(message -> message.contains(explanation)));
+        }
+        long explained = System.currentTimeMillis() - accepted;
+        caller.awaitCallState("ended");
+        callee.awaitCallState("ended");
+        return explained;
+    }
+
+    private ChatTab signedIn(String name) {
+        ChatTab tab = browser.openTab();
+        tab.signInAndWait(name);
+        return tab;
+    }
+
+    /** Milliseconds from the callee's accepting (its peer connection made) to both connected. */
+    private static long callAndMeasureSetUp(ChatTab caller, ChatTab callee) {
+        caller.callAndConnect(callee);
+        double accepted = callee.connectionEventAt("created", "new", 0);
+        double connected = Math.max(caller.connectionEventAt("connection", "connected", 0),
+                callee.connectionEventAt("connection", "connected", 0));
+        return Math.round(connected - accepted);
+    }
+
+    /** The server's TURN settings: only the minted TURN entry in iceServers. */
+    private static Map<String, String> turnSettings(String url, String secret, String policy) {
+        Map<String, String> settings = new HashMap<>();
+        settings.put("textchat.iceServers", "[]");
+        settings.put("textchat.turnUrls", url);
+        settings.put("textchat.turnSecret", secret);
+        settings.put("textchat.iceTransportPolicy", policy);
+        return settings;
+    }
+
+    private static void report(String what, long millis) {
+        System.out.printf("TURN timing: %s: %d ms%n", what, millis);
+    }
+}
