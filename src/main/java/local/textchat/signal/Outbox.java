@@ -7,6 +7,7 @@ import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 
 import jakarta.websocket.CloseReason;
 import jakarta.websocket.SendResult;
@@ -36,6 +37,8 @@ final class Outbox implements Connection {
     private static final Object PING = new Object();
 
     private final Session session;
+    /** Told when a send fails: the connection is gone even if the container never reports its close. */
+    private final Consumer<Outbox> lost;
     private final String remoteAddress;
     private final String principal;
     private final int backlogLimit;
@@ -47,8 +50,9 @@ final class Outbox implements Connection {
     private volatile long lastHeard = System.nanoTime();
     private volatile long lastPinged = lastHeard;
 
-    Outbox(Session session, String remoteAddress, String principal, int backlogLimit) {
+    Outbox(Session session, String remoteAddress, String principal, int backlogLimit, Consumer<Outbox> lost) {
         this.session = session;
+        this.lost = lost;
         this.remoteAddress = remoteAddress;
         this.principal = principal;
         this.backlogLimit = backlogLimit;
@@ -173,9 +177,15 @@ final class Outbox implements Connection {
         backlog.decrementAndGet();
         inFlight = false;
         if (!result.isOK()) {
-            if (!closed.get() && session.isOpen()) {
+            boolean closedByUs = closed.get();
+            if (!closedByUs && session.isOpen()) {
                 LOG.log(Level.INFO, "socket {0}: send failed ({1}); closing", id(), result.getException());
                 close(CloseReason.CloseCodes.UNEXPECTED_CONDITION.getCode(), "send failed");
+            }
+            // Our close can race the container's own (Tyrus: GRIZZLY0013) so that @OnClose never
+            // comes; treat it as a drop now rather than leave a ghost until the heartbeat.
+            if (!closedByUs) {
+                lost.accept(this);
             }
             return;
         }
