@@ -182,8 +182,7 @@ final class Outbox implements Connection {
                 LOG.log(Level.INFO, "socket {0}: send failed ({1}); closing", id(), result.getException());
                 close(CloseReason.CloseCodes.UNEXPECTED_CONDITION.getCode(), "send failed");
             }
-            // Our close can race the container's own (Tyrus: GRIZZLY0013) so that @OnClose never
-            // comes; treat it as a drop now rather than leave a ghost until the heartbeat.
+            // Our close can race the container's own so that @OnClose never comes (Switchboard.lost).
             if (!closedByUs) {
                 lost.accept(this);
             }

@@ -54,7 +54,7 @@ public class SignalEndpoint {
         var properties = session.getUserProperties();
         outbox = new Outbox(session, RemoteAddress.of(session),
                 (String) properties.get(SignalConfigurator.PRINCIPAL), settings.sendBacklog(),
-                lost -> switchboard.closed(lost, CloseCodes.CLOSED_ABNORMALLY.getCode()));
+                switchboard::lost);
         Object refused = properties.get(SignalConfigurator.REFUSED);
         if (refused != null) {
             LOG.log(Level.WARNING, "socket {0}: {1}; closing with 1008", session.getId(), refused);

@@ -103,6 +103,22 @@ public final class Switchboard {
         }
     }
 
+    /**
+     * A send to {@code socket} failed. Its close normally follows; but our close can race the
+     * container's own (Tyrus: GRIZZLY0013) so that {@code @OnClose} never comes. If it has not
+     * come within a few seconds, treat the socket as dropped rather than keep a ghost until the
+     * heartbeat notices.
+     */
+    void lost(Outbox socket) {
+        Timers.get().schedule(() -> {
+            if (sockets.contains(socket)) {
+                LOG.log(Level.INFO, "socket {0}: no close reported after a failed send; treating it as dropped",
+                        socket.id());
+                closed(socket, CloseCodes.CLOSED_ABNORMALLY.getCode());
+            }
+        }, 5, TimeUnit.SECONDS);
+    }
+
     /** Apply one message from {@code from}. */
     void dispatch(Outbox from, ClientMessage message) {
         if (message instanceof ClientMessage.Ping ping) {
