@@ -114,8 +114,17 @@ final class ChatTab {
     // --- people -------------------------------------------------------------------------
 
     List<String> onlineUsers() {
-        return here().findElements(By.cssSelector("[data-testid='user'] [data-testid='user-name']"))
-                .stream().map(ChatTab::textOf).toList();
+        // The list is re-rendered on every presence event; an element found may be replaced before it is read.
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return here().findElements(By.cssSelector("[data-testid='user'] [data-testid='user-name']"))
+                        .stream().map(ChatTab::textOf).toList();
+            } catch (org.openqa.selenium.StaleElementReferenceException rerendered) {
+                if (attempt == 5) {
+                    throw rerendered;
+                }
+            }
+        }
     }
 
     void awaitUser(String name) {
