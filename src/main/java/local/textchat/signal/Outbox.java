@@ -5,6 +5,8 @@ import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
@@ -35,6 +37,8 @@ final class Outbox implements Connection {
     private static final System.Logger LOG = System.getLogger(Outbox.class.getName());
     /** Queued in place of a message to send a WebSocket ping frame. */
     private static final Object PING = new Object();
+    /** How long a close waits for the message being written. */
+    private static final long CLOSE_WAIT_MS = 1000;
 
     private final Session session;
     /** Told when a send fails: the connection is gone even if the container never reports its close. */
@@ -47,6 +51,9 @@ final class Outbox implements Connection {
     private final AtomicInteger wip = new AtomicInteger();
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile boolean inFlight;
+    /** Set by {@link #close}: the close frame to send once nothing is in flight. */
+    private volatile CloseReason closing;
+    private final AtomicBoolean closeSent = new AtomicBoolean();
     private volatile long lastHeard = System.nanoTime();
     private volatile long lastPinged = lastHeard;
 
@@ -110,14 +117,36 @@ final class Outbox implements Connection {
         enqueue(PING);
     }
 
+    /**
+     * Close the socket: nothing more is sent, and the close frame goes out once the message
+     * being written (if any) is done, never in the middle of it. Containers differ in what a
+     * close written during an asynchronous send does (once on Payara a client read a broken
+     * frame just after such a close); in order, the question does not arise. A send that does
+     * not finish within {@link #CLOSE_WAIT_MS} (a stuck receiver) is not waited for.
+     */
     @Override
     public void close(int code, String reason) {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
         queue.clear();
+        closing = new CloseReason(CloseReason.CloseCodes.getCloseCode(code), reason);
+        pump();
+        if (!closeSent.get()) {
+            try {
+                Timers.get().schedule(this::sendClose, CLOSE_WAIT_MS, TimeUnit.MILLISECONDS);
+            } catch (RejectedExecutionException shuttingDown) {
+                sendClose();
+            }
+        }
+    }
+
+    private void sendClose() {
+        if (!closeSent.compareAndSet(false, true)) {
+            return;
+        }
         try {
-            session.close(new CloseReason(CloseReason.CloseCodes.getCloseCode(code), reason));
+            session.close(closing);
         } catch (IOException | IllegalStateException e) {
             LOG.log(Level.DEBUG, "socket {0}: close failed: {1}", id(), e.toString());
         }
@@ -144,11 +173,15 @@ final class Outbox implements Connection {
         }
         int missed = 1;
         do {
-            if (!inFlight && !closed.get()) {
-                Object next = queue.poll();
-                if (next != null) {
-                    inFlight = true;
-                    write(next);
+            if (!inFlight) {
+                if (closing != null) {
+                    sendClose();
+                } else if (!closed.get()) {
+                    Object next = queue.poll();
+                    if (next != null) {
+                        inFlight = true;
+                        write(next);
+                    }
                 }
             }
             missed = wip.addAndGet(-missed);
