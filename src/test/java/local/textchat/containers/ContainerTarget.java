@@ -19,12 +19,11 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
-
-import org.junit.jupiter.api.Assumptions;
 
 import local.textchat.support.Deployment;
 import local.textchat.support.Target;
@@ -44,21 +43,33 @@ import local.textchat.support.WsClient;
  */
 public abstract class ContainerTarget implements Target {
 
-    /** The settings the container is started with, which {@code TestServer.start()} asks for. */
+    /** The settings the container is first started with, which {@code TestServer.start()} asks for. */
     static final Map<String, String> DEFAULTS = TestServer.DEFAULTS;
 
     private static final HttpClient HTTP = HttpClient.newBuilder()
             .connectTimeout(Duration.ofSeconds(5)).version(HttpClient.Version.HTTP_1_1).build();
-    private static final Duration DRAIN = Duration.ofSeconds(45);
+    /**
+     * How long the sockets of a finished test may take to go: normally milliseconds. Payara now
+     * and then never reports a client's close (the client closes, the server's session stays
+     * open and {@code @OnClose} never comes); then the heartbeat frees the socket, within the
+     * idle timeout (60 s) plus a sweep (5 s) plus the resume grace (10 s). Beyond that is a leak.
+     */
+    private static final Duration DRAIN = Duration.ofSeconds(90);
+    /** A drain slower than this (the resume grace, 10 s, and some) is reported (see {@link #DRAIN}). */
+    private static final Duration SLOW_DRAIN = Duration.ofSeconds(15);
     private static final Duration WARM_UP = Duration.ofSeconds(90);
     private static final List<ContainerTarget> STARTED = new ArrayList<>();
+    /** Processes started by this JVM, for their work directories' names. */
+    private static final AtomicInteger RUNS = new AtomicInteger();
 
     private final String name;
     private final ChildProcess process;
     private final long launched;
     private long ready;
     private final Map<Map<String, String>, Deployed> deployments = new LinkedHashMap<>();
-    private boolean stopped;
+    private volatile boolean stopped;
+    /** The process {@link #anotherWith} started last, or null. */
+    private ContainerTarget another;
 
     protected ContainerTarget(String name, ChildProcess process, long launched) {
         this.name = name;
@@ -95,14 +106,44 @@ public abstract class ContainerTarget implements Target {
     public synchronized Deployment deploy(Map<String, String> settings) {
         Deployed deployment = deployments.get(settings);
         if (deployment == null) {
-            URI base = deployWith(settings).orElse(null);
-            Assumptions.assumeTrue(base != null, () -> name + " runs the application once, with " + DEFAULTS
-                    + " set as " + configuredAs() + "; this test needs " + settings);
-            deployment = new Deployed(base, settings);
-            deployments.put(settings, deployment);
+            Optional<URI> base = deployWith(settings);
+            if (base.isPresent()) {
+                Deployed deployed = new Deployed(base.get(), settings);
+                deployments.put(settings, deployed);
+                deployed.awaitDrained();
+                return deployed;
+            }
+            return anotherWith(settings);
         }
         deployment.awaitDrained();
         return deployment;
+    }
+
+    /**
+     * The application with {@code settings} on another process of this container, for containers
+     * that take settings only when they start (as system properties or environment variables,
+     * the way their users configure them). One such process at a time besides this one: the
+     * previous one is stopped when a test needs other settings.
+     */
+    private Deployment anotherWith(Map<String, String> settings) {
+        if (another == null || another.stopped || !another.startedWith().equals(settings)) {
+            if (another != null) {
+                another.stop();
+            }
+            another = null;
+            another = startAnother(settings);
+        }
+        return another.deploy(settings);
+    }
+
+    /** Start another process of this container with {@code settings} (see {@link #anotherWith}). */
+    protected ContainerTarget startAnother(Map<String, String> settings) {
+        throw new UnsupportedOperationException(name + " deploys with any settings while it runs");
+    }
+
+    /** The settings this process was started with (those {@link #deployWith} serves without a deployment). */
+    protected Map<String, String> startedWith() {
+        return DEFAULTS;
     }
 
     /**
@@ -142,13 +183,16 @@ public abstract class ContainerTarget implements Target {
             return;
         }
         stopped = true;
+        if (another != null) {
+            another.stop();
+        }
         long end = System.nanoTime();
         String memory = process.isAlive() ? process.memory() : "exited early";
         process.stop(Duration.ofSeconds(25));
         Runtime tests = Runtime.getRuntime();
         String report = String.format(Locale.ROOT,
-                "%s: start %.1f s, suite %.1f s, deployments %d, memory at the end: %s; test JVM heap %d of %d MiB%n",
-                name, ((ready == 0 ? end : ready) - launched) / 1e9, (end - (ready == 0 ? end : ready)) / 1e9,
+                "%s%s: start %.1f s, suite %.1f s, deployments %d, memory at the end: %s; test JVM heap %d of %d MiB%n",
+                name, startedWith().equals(DEFAULTS) ? "" : " started with " + startedWith(), ((ready == 0 ? end : ready) - launched) / 1e9, (end - (ready == 0 ? end : ready)) / 1e9,
                 deployments.size(), memory, (tests.totalMemory() - tests.freeMemory()) >> 20, tests.totalMemory() >> 20);
         System.out.print("[textchat containers] " + report);
         try {
@@ -173,7 +217,7 @@ public abstract class ContainerTarget implements Target {
      * time in one tree must not share a server directory. Those of runs that have ended are removed.
      */
     static Path freshWork() {
-        Path work = work().resolve("run-" + ProcessHandle.current().pid());
+        Path work = work().resolve("run-" + ProcessHandle.current().pid() + "-" + RUNS.incrementAndGet());
         try {
             Files.createDirectories(work());
             try (Stream<Path> runs = Files.list(work())) {
@@ -191,10 +235,11 @@ public abstract class ContainerTarget implements Target {
 
     private static boolean isStaleRun(Path dir) {
         String name = dir.getFileName().toString();
-        if (!name.matches("run-\\d+")) {
+        if (!name.matches("run-\\d+(-\\d+)?")) {
             return false;
         }
-        return ProcessHandle.of(Long.parseLong(name.substring(4))).map(p -> !p.isAlive()).orElse(true);
+        long pid = Long.parseLong(name.replaceAll("run-(\\d+).*", "$1"));
+        return ProcessHandle.of(pid).map(p -> !p.isAlive()).orElse(true);
     }
 
     private static void deleteTree(Path root) throws IOException {
@@ -367,11 +412,18 @@ public abstract class ContainerTarget implements Target {
                 }
                 health = now.get();
                 if (health.getInt("users") == 0 && health.getInt("sockets") == 0) {
+                    long took = System.nanoTime() - (deadline - DRAIN.toNanos());
+                    if (took > SLOW_DRAIN.toNanos()) {
+                        System.out.printf(Locale.ROOT, "[textchat containers] %s: sockets took %.1f s to go after a"
+                                + " test (a close the container did not report, freed by the heartbeat)%n",
+                                name, took / 1e9);
+                    }
                     return;
                 }
                 sleep(25);
             }
-            throw new AssertionError(name + ": sockets or users were left over after " + DRAIN + ": " + health);
+            throw new AssertionError(name + ": sockets or users were left over after " + DRAIN + ": " + health
+                    + process.logTail());
         }
     }
 }

@@ -19,13 +19,20 @@ import java.util.Optional;
 public final class PayaraMicroTarget extends ContainerTarget {
 
     private final URI base;
+    private final Map<String, String> settings;
 
-    private PayaraMicroTarget(ChildProcess process, long launched, URI base) {
+    private PayaraMicroTarget(ChildProcess process, long launched, URI base, Map<String, String> settings) {
         super("payara", process, launched);
         this.base = base;
+        this.settings = settings;
     }
 
     public static PayaraMicroTarget start() {
+        return start(DEFAULTS);
+    }
+
+    /** Payara Micro running the WAR with {@code settings} as system properties. */
+    static PayaraMicroTarget start(Map<String, String> settings) {
         long launched = System.nanoTime();
         Path work = freshWork();
         int port = freePort();
@@ -40,7 +47,7 @@ public final class PayaraMicroTarget extends ContainerTarget {
         }
         List<String> command = new ArrayList<>(List.of(java(), "-Xmx512m",
                 "-Djava.io.tmpdir=" + work.resolve("tmp")));
-        DEFAULTS.forEach((key, value) -> command.add("-D" + key + "=" + value));
+        settings.forEach((key, value) -> command.add("-D" + key + "=" + value));
         command.addAll(List.of("-jar", runtime().toString(),
                 "--nocluster", "--disablephonehome",
                 "--port", Integer.toString(port),
@@ -49,7 +56,7 @@ public final class PayaraMicroTarget extends ContainerTarget {
                 "--deploy", war().toString(), "--contextroot", "textchat"));
         ChildProcess process = ChildProcess.start("payara", command, Map.of(), work, work.resolve("payara.log"), false);
         URI base = URI.create("http://127.0.0.1:" + port + "/textchat/");
-        return readyOrStopped(new PayaraMicroTarget(process, launched, base),
+        return readyOrStopped(new PayaraMicroTarget(process, launched, base, settings),
                 () -> awaitUp(process, base, Duration.ofSeconds(180)));
     }
 
@@ -64,13 +71,31 @@ public final class PayaraMicroTarget extends ContainerTarget {
     }
 
     @Override
-    protected Optional<URI> deployWith(Map<String, String> settings) {
-        return settings.equals(DEFAULTS) ? Optional.of(base) : Optional.empty();
+    protected Map<String, String> startedWith() {
+        return settings;
     }
 
     @Override
+    protected Optional<URI> deployWith(Map<String, String> wanted) {
+        return wanted.equals(settings) ? Optional.of(base) : Optional.empty();
+    }
+
+    @Override
+    protected ContainerTarget startAnother(Map<String, String> wanted) {
+        return start(wanted);
+    }
+
+    /**
+     * Payara Micro cannot undeploy and deploy again while it runs: the application stops with the
+     * server, as in a shutdown (SIGTERM). Only a process of its own may be stopped that way; the
+     * one with the default settings is shared by the other tests.
+     */
+    @Override
     protected void undeploy(URI application) {
-        org.junit.jupiter.api.Assumptions.abort(
-                "payara: Payara Micro cannot undeploy and deploy again while it runs, and the other tests share it");
+        if (settings.equals(DEFAULTS)) {
+            throw new IllegalStateException("payara: the default deployment is shared and cannot be stopped;"
+                    + " a test that stops the application must ask for settings of its own");
+        }
+        stop();
     }
 }

@@ -31,14 +31,22 @@ public final class WildFlyTarget extends ContainerTarget {
 
     private final URI base;
     private final Path deployments;
+    private final Map<String, String> settings;
 
-    private WildFlyTarget(ChildProcess process, long launched, URI base, Path deployments) {
+    private WildFlyTarget(ChildProcess process, long launched, URI base, Path deployments,
+            Map<String, String> settings) {
         super("wildfly", process, launched);
         this.base = base;
         this.deployments = deployments;
+        this.settings = settings;
     }
 
     public static WildFlyTarget start() {
+        return start(DEFAULTS);
+    }
+
+    /** WildFly running the WAR with {@code settings} as environment variables. */
+    static WildFlyTarget start(Map<String, String> settings) {
         long launched = System.nanoTime();
         Path home = runtime();
         Path work = freshWork();
@@ -61,14 +69,14 @@ public final class WildFlyTarget extends ContainerTarget {
         env.put("JAVA_HOME", System.getProperty("java.home"));
         // standalone.sh then runs java in the background and passes SIGTERM on to it.
         env.put("LAUNCH_JBOSS_IN_BACKGROUND", "true");
-        DEFAULTS.forEach((key, value) -> env.put(Settings.envName(key), value));
+        settings.forEach((key, value) -> env.put(Settings.envName(key), value));
         List<String> command = List.of("sh", home.resolve("bin/standalone.sh").toString(),
                 "-Djboss.server.base.dir=" + server,
                 "-b", "127.0.0.1", "-bmanagement", "127.0.0.1",
                 "-Djboss.socket.binding.port-offset=" + offset);
         ChildProcess process = ChildProcess.start("wildfly", command, env, work, work.resolve("wildfly.log"), false);
         WildFlyTarget target = new WildFlyTarget(process, launched,
-                URI.create("http://127.0.0.1:" + (8080 + offset) + "/textchat/"), deployments);
+                URI.create("http://127.0.0.1:" + (8080 + offset) + "/textchat/"), deployments, settings);
         return readyOrStopped(target, () -> {
             target.awaitMarker("deployed", Duration.ofSeconds(180));
             awaitUp(process, target.base, Duration.ofSeconds(30));
@@ -86,8 +94,18 @@ public final class WildFlyTarget extends ContainerTarget {
     }
 
     @Override
-    protected Optional<URI> deployWith(Map<String, String> settings) {
-        if (!settings.equals(DEFAULTS)) {
+    protected Map<String, String> startedWith() {
+        return settings;
+    }
+
+    @Override
+    protected ContainerTarget startAnother(Map<String, String> wanted) {
+        return start(wanted);
+    }
+
+    @Override
+    protected Optional<URI> deployWith(Map<String, String> wanted) {
+        if (!wanted.equals(settings)) {
             return Optional.empty();
         }
         if (!Files.exists(marker("deployed"))) {

@@ -20,8 +20,8 @@ public interface Target {
 
     /**
      * The application running with {@code settings} (every {@code textchat.*} value the test
-     * relies on; defaults for the rest). A container that cannot offer those settings without
-     * another start of itself aborts the test, which then counts as skipped with the reason.
+     * relies on; defaults for the rest). A container that takes settings only when it starts
+     * (Payara Micro, WildFly) starts another process of itself for them.
      */
     Deployment deploy(Map<String, String> settings);
 
