@@ -65,16 +65,19 @@ public abstract class ContainerTarget implements Target {
     private final String name;
     private final ChildProcess process;
     private final long launched;
+    /** The settings this process was started with. */
+    private final Map<String, String> settings;
     private long ready;
     private final Map<Map<String, String>, Deployed> deployments = new LinkedHashMap<>();
     private volatile boolean stopped;
     /** The process {@link #anotherWith} started last, or null. */
     private ContainerTarget another;
 
-    protected ContainerTarget(String name, ChildProcess process, long launched) {
+    protected ContainerTarget(String name, ChildProcess process, long launched, Map<String, String> settings) {
         this.name = name;
         this.process = process;
         this.launched = launched;
+        this.settings = settings;
         // Normally stopped when the tests end (ContainerLifecycle); this covers every other way out.
         Runtime.getRuntime().addShutdownHook(new Thread(this::stop, name + "-stop"));
         synchronized (STARTED) {
@@ -141,9 +144,9 @@ public abstract class ContainerTarget implements Target {
         throw new UnsupportedOperationException(name + " deploys with any settings while it runs");
     }
 
-    /** The settings this process was started with (those {@link #deployWith} serves without a deployment). */
-    protected Map<String, String> startedWith() {
-        return DEFAULTS;
+    /** The settings this process was started with. */
+    protected final Map<String, String> startedWith() {
+        return settings;
     }
 
     /**
@@ -154,9 +157,6 @@ public abstract class ContainerTarget implements Target {
 
     /** Undeploy (or otherwise stop) the application at {@code base}; its sockets must get 1001. */
     protected abstract void undeploy(URI base);
-
-    /** How the container got its settings, for messages: "context parameters", "system properties"… */
-    protected abstract String configuredAs();
 
     protected final ChildProcess process() {
         return process;

@@ -19,12 +19,10 @@ import java.util.Optional;
 public final class PayaraMicroTarget extends ContainerTarget {
 
     private final URI base;
-    private final Map<String, String> settings;
 
     private PayaraMicroTarget(ChildProcess process, long launched, URI base, Map<String, String> settings) {
-        super("payara", process, launched);
+        super("payara", process, launched, settings);
         this.base = base;
-        this.settings = settings;
     }
 
     public static PayaraMicroTarget start() {
@@ -66,18 +64,8 @@ public final class PayaraMicroTarget extends ContainerTarget {
     }
 
     @Override
-    protected String configuredAs() {
-        return "system properties";
-    }
-
-    @Override
-    protected Map<String, String> startedWith() {
-        return settings;
-    }
-
-    @Override
     protected Optional<URI> deployWith(Map<String, String> wanted) {
-        return wanted.equals(settings) ? Optional.of(base) : Optional.empty();
+        return wanted.equals(startedWith()) ? Optional.of(base) : Optional.empty();
     }
 
     @Override
@@ -92,7 +80,7 @@ public final class PayaraMicroTarget extends ContainerTarget {
      */
     @Override
     protected void undeploy(URI application) {
-        if (settings.equals(DEFAULTS)) {
+        if (startedWith().equals(DEFAULTS)) {
             throw new IllegalStateException("payara: the default deployment is shared and cannot be stopped;"
                     + " a test that stops the application must ask for settings of its own");
         }

@@ -30,7 +30,7 @@ public final class TomcatTarget extends ContainerTarget {
     private URI authenticated;
 
     private TomcatTarget(String name, ChildProcess process, long launched, int port) {
-        super(name, process, launched);
+        super(name, process, launched, DEFAULTS);
         this.port = port;
     }
 
@@ -61,11 +61,6 @@ public final class TomcatTarget extends ContainerTarget {
     @Override
     public boolean hasCdi() {
         return false;
-    }
-
-    @Override
-    protected String configuredAs() {
-        return "context parameters";
     }
 
     @Override

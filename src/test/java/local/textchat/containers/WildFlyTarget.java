@@ -31,14 +31,12 @@ public final class WildFlyTarget extends ContainerTarget {
 
     private final URI base;
     private final Path deployments;
-    private final Map<String, String> settings;
 
     private WildFlyTarget(ChildProcess process, long launched, URI base, Path deployments,
             Map<String, String> settings) {
-        super("wildfly", process, launched);
+        super("wildfly", process, launched, settings);
         this.base = base;
         this.deployments = deployments;
-        this.settings = settings;
     }
 
     public static WildFlyTarget start() {
@@ -89,23 +87,13 @@ public final class WildFlyTarget extends ContainerTarget {
     }
 
     @Override
-    protected String configuredAs() {
-        return "environment variables";
-    }
-
-    @Override
-    protected Map<String, String> startedWith() {
-        return settings;
-    }
-
-    @Override
     protected ContainerTarget startAnother(Map<String, String> wanted) {
         return start(wanted);
     }
 
     @Override
     protected Optional<URI> deployWith(Map<String, String> wanted) {
-        if (!wanted.equals(settings)) {
+        if (!wanted.equals(startedWith())) {
             return Optional.empty();
         }
         if (!Files.exists(marker("deployed"))) {
