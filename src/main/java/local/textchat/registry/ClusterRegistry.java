@@ -38,7 +38,7 @@ import local.textchat.registry.Envelope.Member;
  * {@link ClusterBus#leaseMillis}; one that stops is taken for dead by the others once the lease
  * has lapsed (checked every second), and its users are gone: their peers get {@code leave}.
  */
-public final class ClusterRegistry implements Registry {
+public final class ClusterRegistry extends MapRegistry {
 
     private static final System.Logger LOG = System.getLogger(ClusterRegistry.class.getName());
     /** How long a resume on this node waits for the old node to hand over the user's calls. */
@@ -74,15 +74,9 @@ public final class ClusterRegistry implements Registry {
 
     private final ClusterBus bus;
     private final String node;
-    /** Everyone online in the cluster by name key, as far as this node knows. */
-    private final ConcurrentMap<String, User> byKey = new ConcurrentHashMap<>();
     /** The same users by id. */
     private final ConcurrentMap<String, User> byId = new ConcurrentHashMap<>();
-    /** The users with a socket on this node. */
-    private final ConcurrentMap<Connection, User> byConnection = new ConcurrentHashMap<>();
     private final ConcurrentMap<String, PendingResume> resuming = new ConcurrentHashMap<>();
-    /** Held while who-is-online or who-is-paired changes; envelopes about such changes are sent under it, so in order. */
-    private final Object lock = new Object();
     private final ScheduledThreadPoolExecutor timer;
     private final int maxUsers;
     private volatile Events events = NO_EVENTS;
@@ -163,11 +157,6 @@ public final class ClusterRegistry implements Registry {
     }
 
     @Override
-    public Optional<User> userOn(Connection connection) {
-        return Optional.ofNullable(byConnection.get(connection));
-    }
-
-    @Override
     public Optional<User> find(String name) {
         String key = Names.key(name);
         User user = byKey.get(key);
@@ -189,34 +178,6 @@ public final class ClusterRegistry implements Registry {
     }
 
     @Override
-    public Collection<User> online() {
-        return List.copyOf(byKey.values());
-    }
-
-    @Override
-    public boolean pair(User a, User b) {
-        synchronized (lock) {
-            if (!isCurrent(a) || !isCurrent(b)) {
-                return false;
-            }
-            User.link(a, b);
-            return true;
-        }
-    }
-
-    @Override
-    public boolean paired(User a, User b) {
-        return a.peers.contains(b);
-    }
-
-    @Override
-    public boolean unpair(User a, User b) {
-        synchronized (lock) {
-            return User.unlink(a, b);
-        }
-    }
-
-    @Override
     public void relay(User from, User to, ServerMessage message) {
         if (to.connection() instanceof RemoteConnection remote) {
             bus.send(remote.node(), new Envelope.Relay(member(from), to.id(), message, false));
@@ -226,40 +187,12 @@ public final class ClusterRegistry implements Registry {
     }
 
     @Override
-    public void announce(ServerMessage message, User except) {
-        for (User user : byConnection.values()) {
-            if (user != except) {
-                user.send(message);
-            }
-        }
-    }
-
-    @Override
-    public Optional<Departure> release(Connection connection) {
-        synchronized (lock) {
-            User user = byConnection.remove(connection);
-            return user == null ? Optional.empty() : Optional.of(leave(user));
-        }
-    }
-
-    @Override
-    public Optional<User> suspend(Connection connection) {
-        synchronized (lock) {
-            User user = byConnection.remove(connection);
-            if (user != null) {
-                user.suspend();
-            }
-            return Optional.ofNullable(user);
-        }
-    }
-
-    @Override
     public Optional<Departure> expire(User user) {
         synchronized (lock) {
             if (!user.suspended() || user.remote() || !isCurrent(user)) {
                 return Optional.empty();
             }
-            return Optional.of(leave(user));
+            return Optional.of(drop(user));
         }
     }
 
@@ -282,20 +215,7 @@ public final class ClusterRegistry implements Registry {
         LOG.log(Level.INFO, "cluster node {0}: left the cluster", node);
     }
 
-    @Override
-    public int size() {
-        return byKey.size();
-    }
-
     // ---- claims
-
-    private Claim.Resumed resumeHere(User holder, Connection connection, String token) {
-        Connection previous = holder.connection();
-        byConnection.remove(previous, holder);
-        holder.moveTo(connection, token);
-        byConnection.put(connection, holder);
-        return new Claim.Resumed(holder, previous, namesExcept(holder));
-    }
 
     private Claim claimed(Lease lease, Connection connection, String token) {
         List<Departure> stale;
@@ -668,7 +588,8 @@ public final class ClusterRegistry implements Registry {
     // ---- helpers; those that change the maps are called under the lock
 
     /** A user of this node leaves: free its name everywhere. */
-    private Departure leave(User user) {
+    @Override
+    protected Departure drop(User user) {
         Departure departure = depart(user);
         // Left before the name is freed: whoever finds it free has already been sent the Left.
         bus.send(null, new Envelope.Left(member(user)));
@@ -741,18 +662,9 @@ public final class ClusterRegistry implements Registry {
         return user.connection() instanceof RemoteConnection remote ? remote.node() : node;
     }
 
-    private boolean isCurrent(User user) {
+    @Override
+    protected boolean isCurrent(User user) {
         return byId.get(user.id()) == user;
-    }
-
-    private List<String> namesExcept(User except) {
-        List<String> names = new ArrayList<>(byKey.size());
-        for (User u : byKey.values()) {
-            if (u != except) {
-                names.add(u.name());
-            }
-        }
-        return names;
     }
 
     private static String user(Departure departure) {
