@@ -15,11 +15,14 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Assumptions;
+
+import local.textchat.support.ServiceProcess;
 
 /**
  * A real coturn ({@code turnserver}) for one test: 127.0.0.1 on a free port (UDP and TCP), TURN
@@ -38,7 +41,7 @@ final class Coturn implements AutoCloseable {
     private final String secret;
     private final Path dir;
     private final boolean allowLoopbackPeers;
-    private Process process;
+    private ServiceProcess process;
 
     private Coturn(String binary, int port, String secret, Path dir, boolean allowLoopbackPeers) {
         this.binary = binary;
@@ -95,8 +98,8 @@ final class Coturn implements AutoCloseable {
         if (process == null) {
             return;
         }
-        process.destroyForcibly();
-        waitForExit();
+        process.kill();
+        process = null;
     }
 
     /** Starts it again with the same config and port, empty (no allocations). */
@@ -110,18 +113,7 @@ final class Coturn implements AutoCloseable {
         if (process == null) {
             return;
         }
-        process.destroy();
-        waitForExit();
-    }
-
-    private void waitForExit() {
-        try {
-            if (!process.waitFor(10, TimeUnit.SECONDS)) {
-                process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        process.stop();
         process = null;
     }
 
@@ -152,30 +144,8 @@ final class Coturn implements AutoCloseable {
     }
 
     private void startProcess() {
-        File log = dir.resolve("turnserver.log").toFile();
-        ProcessBuilder builder = new ProcessBuilder(binary, "-c", dir.resolve("turnserver.conf").toString())
-                .redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(log));
-        try {
-            process = builder.start();
-        } catch (IOException e) {
-            throw new IllegalStateException("could not start " + binary, e);
-        }
-        // Never outlive the test JVM, even one that is killed or never reaches close().
-        Process started = process;
-        Runtime.getRuntime().addShutdownHook(new Thread(started::destroyForcibly));
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (System.nanoTime() < deadline) {
-            if (!process.isAlive()) {
-                fail("turnserver exited at once; see " + log);
-            }
-            if (answersOverUdp() && acceptsTcp()) {
-                return;
-            }
-            sleep(20);
-        }
-        close();
-        fail("turnserver did not answer on port " + port + " within 10 s; see " + log);
+        process = ServiceProcess.start(List.of(binary, "-c", dir.resolve("turnserver.conf").toString()),
+                dir.resolve("turnserver.log"), () -> answersOverUdp() && acceptsTcp(), Duration.ofSeconds(10));
     }
 
     /** A STUN Binding request (RFC 5389) over UDP gets a success response with the same transaction id. */

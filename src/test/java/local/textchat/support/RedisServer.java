@@ -12,7 +12,8 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.concurrent.TimeUnit;
+import java.util.List;
+import java.time.Duration;
 
 import org.junit.jupiter.api.Assumptions;
 
@@ -26,7 +27,7 @@ public final class RedisServer implements AutoCloseable {
 
     private final String binary;
     private final int port;
-    private Process process;
+    private ServiceProcess process;
 
     private RedisServer(String binary, int port) {
         this.binary = binary;
@@ -65,14 +66,7 @@ public final class RedisServer implements AutoCloseable {
         if (process == null) {
             return;
         }
-        process.destroy();
-        try {
-            if (!process.waitFor(10, TimeUnit.SECONDS)) {
-                process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        process.stop();
         process = null;
     }
 
@@ -138,41 +132,17 @@ public final class RedisServer implements AutoCloseable {
     }
 
     private void startProcess() {
-        File log = Path.of("target", "redis-" + port + ".log").toFile();
-        log.getParentFile().mkdirs();
-        ProcessBuilder builder = new ProcessBuilder(binary, "--port", Integer.toString(port), "--bind", "127.0.0.1",
-                "--save", "", "--appendonly", "no", "--daemonize", "no", "--protected-mode", "yes")
-                .redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(log));
+        process = ServiceProcess.start(List.of(binary, "--port", Integer.toString(port), "--bind", "127.0.0.1",
+                "--save", "", "--appendonly", "no", "--daemonize", "no", "--protected-mode", "yes"),
+                Path.of("target", "redis-" + port + ".log"), this::answersPing, Duration.ofSeconds(10));
+    }
+
+    private boolean answersPing() {
         try {
-            process = builder.start();
-        } catch (IOException e) {
-            throw new IllegalStateException("could not start " + binary, e);
+            return "+PONG".equals(command("PING"));
+        } catch (IllegalStateException notListeningYet) {
+            return false;
         }
-        // Never outlive the test JVM, even one that is killed or never reaches close().
-        Process started = process;
-        Runtime.getRuntime().addShutdownHook(new Thread(started::destroyForcibly));
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (System.nanoTime() < deadline) {
-            if (!process.isAlive()) {
-                fail("redis-server exited at once; see " + log);
-            }
-            try {
-                if ("+PONG".equals(command("PING"))) {
-                    return;
-                }
-            } catch (IllegalStateException e) {
-                // not listening yet
-            }
-            try {
-                Thread.sleep(20);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                break;
-            }
-        }
-        stop();
-        fail("redis-server did not answer on port " + port + " within 10 s; see " + log);
     }
 
     private static String locate() {
