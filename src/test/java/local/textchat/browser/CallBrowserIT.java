@@ -12,20 +12,24 @@ import java.nio.file.Path;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
-/** Placing, answering, refusing and ending calls, and chatting in between. */
+import local.textchat.browser.Browser.Kind;
+
+/** Placing, answering, refusing and ending calls, and chatting in between: in Chromium and in Firefox. */
 class CallBrowserIT {
 
     @RegisterExtension
     final BrowserHarness browser = new BrowserHarness();
 
-    @Test
-    void callAcceptChatBothWaysHangUpAndCallAgain() throws IOException {
-        ChatTab alice = browser.openTab();
+    @ParameterizedTest(name = "in {0}")
+    @EnumSource(Kind.class)
+    void callAcceptChatBothWaysHangUpAndCallAgain(Kind kind) throws IOException {
+        ChatTab alice = browser.openTab(kind);
         alice.signInAndWait("Alice");
-        ChatTab bob = browser.openTab();
+        ChatTab bob = browser.openTab(kind);
         bob.signInAndWait("Bob");
 
         alice.call("Bob");
@@ -49,7 +53,7 @@ class CallBrowserIT {
         alice.send("Perfect, see you there!");
         bob.awaitMessage("Perfect, see you there!", false);
         alice.awaitDelivered("Perfect, see you there!");
-        saveScreenshot(alice.screenshot());
+        saveScreenshot(alice.screenshot(), kind);
 
         alice.hangUp();
         alice.awaitCallState("ended");
@@ -67,11 +71,12 @@ class CallBrowserIT {
         bob.awaitDelivered("Forgot to ask: shall I bring the slides?");
     }
 
-    @Test
-    void aDeclinedCallIsShownToTheCaller() {
-        ChatTab alice = browser.openTab();
+    @ParameterizedTest(name = "in {0}")
+    @EnumSource(Kind.class)
+    void aDeclinedCallIsShownToTheCaller(Kind kind) {
+        ChatTab alice = browser.openTab(kind);
         alice.signInAndWait("alice");
-        ChatTab bob = browser.openTab();
+        ChatTab bob = browser.openTab(kind);
         bob.signInAndWait("bob");
 
         alice.call("bob");
@@ -93,13 +98,14 @@ class CallBrowserIT {
         bob.awaitIncomingCallFrom("alice");
     }
 
-    @Test
-    void someoneAlreadyInACallIsBusyForOthers() {
-        ChatTab alice = browser.openTab();
+    @ParameterizedTest(name = "in {0}")
+    @EnumSource(Kind.class)
+    void someoneAlreadyInACallIsBusyForOthers(Kind kind) {
+        ChatTab alice = browser.openTab(kind);
         alice.signInAndWait("alice");
-        ChatTab bob = browser.openTab();
+        ChatTab bob = browser.openTab(kind);
         bob.signInAndWait("bob");
-        ChatTab carol = browser.openTab();
+        ChatTab carol = browser.openTab(kind);
         carol.signInAndWait("carol");
         alice.callAndConnect(bob);
 
@@ -115,11 +121,12 @@ class CallBrowserIT {
         assertTrue(alice.callState().equals("connected"));
     }
 
-    @Test
-    void aPeerWhoseTabClosesEndsTheCallVisibly() {
-        ChatTab alice = browser.openTab();
+    @ParameterizedTest(name = "in {0}")
+    @EnumSource(Kind.class)
+    void aPeerWhoseTabClosesEndsTheCallVisibly(Kind kind) {
+        ChatTab alice = browser.openTab(kind);
         alice.signInAndWait("alice");
-        ChatTab bob = browser.openTab();
+        ChatTab bob = browser.openTab(kind);
         bob.signInAndWait("bob");
         alice.callAndConnect(bob);
 
@@ -131,10 +138,17 @@ class CallBrowserIT {
     }
 
     /**
-     * The README's picture of a live chat: always under target/, and into docs/screenshot.png when
-     * run with -Dtextchat.updateScreenshot=true (the picture changes with every run's clock).
+     * The README's picture of a live chat, Chromium's: always under target/, and into docs/screenshot.png
+     * when run with -Dtextchat.updateScreenshot=true (the picture changes with every run's clock).
+     * Firefox's goes to target/browser/screenshot-firefox.png, to compare by eye.
      */
-    private static void saveScreenshot(byte[] png) throws IOException {
+    private static void saveScreenshot(byte[] png, Kind kind) throws IOException {
+        if (kind != Kind.CHROMIUM) {
+            Path target = Path.of("target", "browser", "screenshot-" + kind.name().toLowerCase(java.util.Locale.ROOT) + ".png");
+            Files.createDirectories(target.getParent());
+            Files.write(target, png);
+            return;
+        }
         Path target = Path.of("target", "browser", "screenshot.png");
         Files.createDirectories(target.getParent());
         Files.write(target, png);

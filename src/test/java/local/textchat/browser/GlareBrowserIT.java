@@ -9,10 +9,16 @@ import java.util.List;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
-/** Two people who call each other at the same moment end up in one call, not in none or two. */
+import local.textchat.browser.Browser.Kind;
+
+/**
+ * Two people who call each other at the same moment end up in one call, not in none or two;
+ * in Chromium and in Firefox.
+ */
 class GlareBrowserIT {
 
     // Clicks the person's Call button at an agreed instant; both tabs share the browser's clock.
@@ -25,11 +31,12 @@ class GlareBrowserIT {
     @RegisterExtension
     final BrowserHarness browser = new BrowserHarness();
 
-    @Test
-    void crossingCallsBecomeOneCall() {
-        ChatTab alice = browser.openTab();
+    @ParameterizedTest(name = "in {0}")
+    @EnumSource(Kind.class)
+    void crossingCallsBecomeOneCall(Kind kind) {
+        ChatTab alice = browser.openTab(kind);
         alice.signInAndWait("alice");
-        ChatTab bob = browser.openTab();
+        ChatTab bob = browser.openTab(kind);
         bob.signInAndWait("bob");
         bob.awaitUser("alice");
         alice.awaitUser("bob");
