@@ -36,12 +36,6 @@ final class ChatTab {
               report.forEach((s) => {
                 if (s.type === 'transport' && s.selectedCandidatePairId) pair = report.get(s.selectedCandidatePairId);
               });
-              // Firefox has no transport stats: it marks the pair in use as selected (and nominated).
-              if (!pair) {
-                report.forEach((s) => {
-                  if (s.type === 'candidate-pair' && s.selected && s.state === 'succeeded') pair = s;
-                });
-              }
               const describe = (c) => c && {
                 address: c.address, port: c.port, protocol: c.protocol,
                 candidateType: c.candidateType, relayProtocol: c.relayProtocol ?? null,

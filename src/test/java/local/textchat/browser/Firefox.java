@@ -46,6 +46,8 @@ final class Firefox implements Browser {
     private static final String ENTER = "\uE007";
 
     private final Process process;
+    /** Kills Firefox should the test JVM end before {@link #close} (a failsafe timeout, say). */
+    private final Thread killOnExit;
     private final Path home;
     private final BiDiConnection bidi;
     private final Deque<String> output;
@@ -54,6 +56,8 @@ final class Firefox implements Browser {
 
     private Firefox(Process process, Path home, BiDiConnection bidi, Deque<String> output) {
         this.process = process;
+        this.killOnExit = new Thread(() -> stop(process), "kill-firefox");
+        Runtime.getRuntime().addShutdownHook(killOnExit);
         this.home = home;
         this.bidi = bidi;
         this.output = output;
@@ -156,6 +160,11 @@ final class Firefox implements Browser {
         } finally {
             stop(process);
             BrowserHarness.deleteTree(home);
+            try {
+                Runtime.getRuntime().removeShutdownHook(killOnExit);
+            } catch (IllegalStateException alreadyShuttingDown) {
+                // The hook is running or has run: Firefox is being stopped anyway.
+            }
         }
     }
 

@@ -11,7 +11,10 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 import local.textchat.browser.Browser.Kind;
 
-/** Who is online: the login reply's list for newcomers, online/offline events for everyone else; in Chromium and in Firefox. */
+/**
+ * Who is online: the login reply's list for newcomers, online/offline events for everyone else;
+ * in Chromium and in Firefox.
+ */
 class PresenceBrowserIT {
 
     @RegisterExtension
