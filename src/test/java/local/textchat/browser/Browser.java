@@ -27,16 +27,20 @@ interface Browser extends AutoCloseable {
 
     /**
      * Runs in every page before its own scripts: lets a test read the page's RTCPeerConnections
-     * (getStats) and when they changed state, without the app exposing them.
+     * (getStats) and when they changed state, and what the page's Content-Security-Policy
+     * blocked, without the app exposing any of it.
      */
-    String PEER_CONNECTION_TRACKER = """
+    String PAGE_PROBE = """
             (() => {
-              const Native = window.RTCPeerConnection;
-              if (!Native) return;
               const peerConnections = [];
               // When each connection was made and changed state (epoch ms, comparable across tabs).
               const events = [];
-              Object.defineProperty(window, '__textchatTest', { value: { peerConnections, events } });
+              const cspViolations = [];
+              Object.defineProperty(window, '__textchatTest', { value: { peerConnections, events, cspViolations } });
+              document.addEventListener('securitypolicyviolation',
+                  (e) => cspViolations.push(`${e.violatedDirective} blocked ${e.blockedURI || 'inline'}`));
+              const Native = window.RTCPeerConnection;
+              if (!Native) return;
               window.RTCPeerConnection = new Proxy(Native, {
                 construct(target, args, newTarget) {
                   const pc = Reflect.construct(target, args, newTarget);
@@ -53,7 +57,7 @@ interface Browser extends AutoCloseable {
 
     Kind kind();
 
-    /** A new tab showing {@code page}, with {@link #PEER_CONNECTION_TRACKER} in it; the first may reuse the start window. */
+    /** A new tab showing {@code page}, with {@link #PAGE_PROBE} in it; the first may reuse the start window. */
     BrowserTab openTab(URI page);
 
     /** Everything the tabs logged to the console so far, one "LEVEL text" line per entry. */

@@ -20,7 +20,6 @@ import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.AfterTestExecutionCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
-import org.openqa.selenium.chrome.ChromeDriver;
 
 import local.textchat.browser.Browser.Kind;
 
@@ -161,11 +160,6 @@ final class BrowserHarness implements BeforeEachCallback, AfterTestExecutionCall
 
     WebappServer server() {
         return server;
-    }
-
-    /** The Chromium of this test, for what only WebDriver classic can do (window size, alerts). */
-    ChromeDriver driver() {
-        return ((Chromium) browser(Kind.CHROMIUM)).driver();
     }
 
     /** Everything the tabs of all this test's browsers logged to the console so far. */

@@ -31,6 +31,12 @@ interface BrowserTab {
     /** Presses Enter on whatever has the focus. */
     void pressEnter();
 
+    /** Makes the page's viewport {@code width} × {@code height} CSS pixels, as on a phone's screen. */
+    void resize(int width, int height);
+
+    /** The messages of the dialogs (alert, confirm, prompt) the page opened, as far as the browser tells. */
+    java.util.List<String> dialogsOpened();
+
     /** What the tab shows, as PNG. */
     byte[] screenshot();
 

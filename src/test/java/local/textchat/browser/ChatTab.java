@@ -382,6 +382,22 @@ final class ChatTab {
         return new Element(testId);
     }
 
+    /** The messages of the dialogs (alert, confirm, prompt) this page opened. */
+    List<String> dialogsOpened() {
+        return tab.dialogsOpened();
+    }
+
+    /** What the page's Content-Security-Policy blocked so far: directive and what it blocked. */
+    @SuppressWarnings("unchecked")
+    List<String> cspViolations() {
+        return (List<String>) script("return window.__textchatTest.cspViolations");
+    }
+
+    /** Makes the page {@code width} × {@code height} CSS pixels, as on a phone's screen. */
+    void resize(int width, int height) {
+        tab.resize(width, height);
+    }
+
     byte[] screenshot() {
         return tab.screenshot();
     }

@@ -9,8 +9,10 @@ import java.util.Map;
 import java.util.logging.Level;
 
 import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptException;
 import org.openqa.selenium.Keys;
+import org.openqa.selenium.NoAlertPresentException;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WindowType;
@@ -87,16 +89,12 @@ final class Chromium implements Browser {
         return Kind.CHROMIUM;
     }
 
-    ChromeDriver driver() {
-        return driver;
-    }
-
     @Override
     public BrowserTab openTab(URI page) {
         if (tabs++ > 0) {
             driver.switchTo().newWindow(WindowType.TAB);
         }
-        driver.executeCdpCommand("Page.addScriptToEvaluateOnNewDocument", Map.of("source", PEER_CONNECTION_TRACKER));
+        driver.executeCdpCommand("Page.addScriptToEvaluateOnNewDocument", Map.of("source", PAGE_PROBE));
         String handle = driver.getWindowHandle();
         driver.get(page.toString());
         return new Tab(handle);
@@ -172,6 +170,22 @@ final class Chromium implements Browser {
         @Override
         public void pressEnter() {
             here().switchTo().activeElement().sendKeys(Keys.ENTER);
+        }
+
+        /** Through WebDriver classic: only a dialog still open is seen (a page's alert stays open). */
+        @Override
+        public List<String> dialogsOpened() {
+            try {
+                return List.of(here().switchTo().alert().getText());
+            } catch (NoAlertPresentException none) {
+                return List.of();
+            }
+        }
+
+        /** Headless Chromium has no window frame: the window's size is the viewport's. */
+        @Override
+        public void resize(int width, int height) {
+            here().manage().window().setSize(new Dimension(width, height));
         }
 
         @Override

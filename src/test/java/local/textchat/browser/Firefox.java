@@ -52,6 +52,8 @@ final class Firefox implements Browser {
     private final BiDiConnection bidi;
     private final Deque<String> output;
     private final List<String> console = Collections.synchronizedList(new ArrayList<>());
+    /** Per browsing context, the message of every dialog its page opened (BiDi's userPromptOpened). */
+    private final Map<String, List<String>> dialogs = new java.util.concurrent.ConcurrentHashMap<>();
     private String startWindow;
 
     private Firefox(Process process, Path home, BiDiConnection bidi, Deque<String> output) {
@@ -111,11 +113,15 @@ final class Firefox implements Browser {
         bidi.call("session.new", Json.createObjectBuilder()
                 .add("capabilities", Json.createObjectBuilder()).build());
         bidi.onEvent("log.entryAdded", entry -> console.add(describe(entry)));
+        bidi.onEvent("browsingContext.userPromptOpened", prompt -> dialogs
+                .computeIfAbsent(prompt.getString("context"), context -> new java.util.concurrent.CopyOnWriteArrayList<>())
+                .add(prompt.getString("message", "")));
         bidi.call("session.subscribe", Json.createObjectBuilder()
-                .add("events", Json.createArrayBuilder().add("log.entryAdded")).build());
+                .add("events", Json.createArrayBuilder().add("log.entryAdded").add("browsingContext.userPromptOpened"))
+                .build());
         // Every page, in every tab opened from now on, gets the tracker before its own scripts.
         bidi.call("script.addPreloadScript", Json.createObjectBuilder()
-                .add("functionDeclaration", "() => {\n" + PEER_CONNECTION_TRACKER + "\n}").build());
+                .add("functionDeclaration", "() => {\n" + PAGE_PROBE + "\n}").build());
         JsonArray contexts = bidi.call("browsingContext.getTree", JsonValue.EMPTY_JSON_OBJECT).getJsonArray("contexts");
         startWindow = contexts.getJsonObject(0).getString("context");
     }
@@ -375,6 +381,17 @@ final class Firefox implements Browser {
             JsonArrayBuilder steps = Json.createArrayBuilder();
             addKey(steps, ENTER);
             performActions(keyboard(steps));
+        }
+
+        @Override
+        public void resize(int width, int height) {
+            bidi.call("browsingContext.setViewport", Json.createObjectBuilder().add("context", context)
+                    .add("viewport", Json.createObjectBuilder().add("width", width).add("height", height)).build());
+        }
+
+        @Override
+        public List<String> dialogsOpened() {
+            return List.copyOf(dialogs.getOrDefault(context, List.of()));
         }
 
         @Override
