@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 import java.util.logging.Level;
 
 import org.openqa.selenium.By;
@@ -134,19 +135,18 @@ final class Chromium implements Browser {
 
         @Override
         public Object script(String body, Object... args) {
-            here();
-            try {
-                return driver.executeScript(body, args);
-            } catch (JavascriptException e) {
-                throw new ScriptException(e.getRawMessage(), e);
-            }
+            return inPage(() -> driver.executeScript(body, args));
         }
 
         @Override
         public Object asyncScript(String body, Object... args) {
+            return inPage(() -> driver.executeAsyncScript(body, args));
+        }
+
+        private Object inPage(Supplier<Object> script) {
             here();
             try {
-                return driver.executeAsyncScript(body, args);
+                return script.get();
             } catch (JavascriptException e) {
                 throw new ScriptException(e.getRawMessage(), e);
             }

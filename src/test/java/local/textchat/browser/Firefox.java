@@ -133,14 +133,14 @@ final class Firefox implements Browser {
 
     @Override
     public BrowserTab openTab(URI page) {
-        String context;
+        // A window rather than a tab: each page stays visible, so none is throttled as a background tab.
+        String context = bidi.call("browsingContext.create", Json.createObjectBuilder().add("type", "window").build())
+                .getString("context");
         if (startWindow != null) {
-            context = startWindow;
+            // The window Firefox opened at start never gets the focus in headless mode (keys
+            // pressed on a focused button there do nothing), so it is not used.
+            bidi.call("browsingContext.close", Json.createObjectBuilder().add("context", startWindow).build());
             startWindow = null;
-        } else {
-            // A window rather than a tab: each page stays visible, so none is throttled as a background tab.
-            context = bidi.call("browsingContext.create", Json.createObjectBuilder().add("type", "window").build())
-                    .getString("context");
         }
         bidi.call("browsingContext.navigate", Json.createObjectBuilder()
                 .add("context", context).add("url", page.toString()).add("wait", "complete").build());
