@@ -50,19 +50,17 @@ final class Firefox implements Browser {
     private final Thread killOnExit;
     private final Path home;
     private final BiDiConnection bidi;
-    private final Deque<String> output;
     private final List<String> console = Collections.synchronizedList(new ArrayList<>());
     /** Per browsing context, the message of every dialog its page opened (BiDi's userPromptOpened). */
     private final Map<String, List<String>> dialogs = new java.util.concurrent.ConcurrentHashMap<>();
     private String startWindow;
 
-    private Firefox(Process process, Path home, BiDiConnection bidi, Deque<String> output) {
+    private Firefox(Process process, Path home, BiDiConnection bidi) {
         this.process = process;
         this.killOnExit = new Thread(() -> stop(process), "kill-firefox");
         Runtime.getRuntime().addShutdownHook(killOnExit);
         this.home = home;
         this.bidi = bidi;
-        this.output = output;
     }
 
     /** Whether this machine has what {@link #start} needs; the reason when not. */
@@ -94,7 +92,7 @@ final class Firefox implements Browser {
         try {
             String url = endpoint.get(START_PATIENCE_SECONDS, TimeUnit.SECONDS);
             BiDiConnection bidi = BiDiConnection.open(URI.create(url + "/session"));
-            firefox = new Firefox(process, home, bidi, output);
+            firefox = new Firefox(process, home, bidi);
             firefox.startSession();
             return firefox;
         } catch (Exception e) {
@@ -119,7 +117,7 @@ final class Firefox implements Browser {
         bidi.call("session.subscribe", Json.createObjectBuilder()
                 .add("events", Json.createArrayBuilder().add("log.entryAdded").add("browsingContext.userPromptOpened"))
                 .build());
-        // Every page, in every tab opened from now on, gets the tracker before its own scripts.
+        // Every page, in every tab opened from now on, gets the probe before its own scripts.
         bidi.call("script.addPreloadScript", Json.createObjectBuilder()
                 .add("functionDeclaration", "() => {\n" + PAGE_PROBE + "\n}").build());
         JsonArray contexts = bidi.call("browsingContext.getTree", JsonValue.EMPTY_JSON_OBJECT).getJsonArray("contexts");
@@ -152,11 +150,6 @@ final class Firefox implements Browser {
         synchronized (console) {
             return List.copyOf(console);
         }
-    }
-
-    /** What Firefox printed itself (not the pages' console): for a start that went wrong. */
-    List<String> processOutput() {
-        return List.copyOf(output);
     }
 
     @Override
