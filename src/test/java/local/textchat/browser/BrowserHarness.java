@@ -1,6 +1,5 @@
 package local.textchat.browser;
 
-import java.io.File;
 import java.io.IOException;
 import java.net.NetworkInterface;
 import java.net.SocketException;
@@ -9,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
@@ -20,92 +20,68 @@ import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.AfterTestExecutionCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
-import org.openqa.selenium.WindowType;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
-import org.openqa.selenium.logging.LogEntry;
-import org.openqa.selenium.logging.LogType;
-import org.openqa.selenium.logging.LoggingPreferences;
+
+import local.textchat.browser.Browser.Kind;
 
 /**
- * One browser test's world: the real webapp and endpoint ({@link WebappServer}) and one headless
- * Chromium, set up as shared/WEBRTC-TESTING.md prescribes. Tabs come from {@link #openTab()}.
- * A failing test gets the browser console of all its tabs printed; the browser always quits.
+ * One browser test's world: the real webapp and endpoint ({@link WebappServer}) and the headless
+ * browsers the test opens tabs in, each started on its first tab (Chromium unless the test asks
+ * for Firefox; see {@link Chromium} and {@link Firefox}). A failing test gets the console of all
+ * its tabs printed; every browser always ends and its profile is deleted.
  *
  * <p>Runs only where the network has nothing but loopback (failsafe starts the test JVM in such
- * a namespace) and Chromium is installed. Elsewhere the tests are skipped, except under
+ * a namespace) and the browser is installed. Elsewhere the tests are skipped, except under
  * {@code CI=true}, where either lack is a failure.
  */
 final class BrowserHarness implements BeforeEachCallback, AfterTestExecutionCallback, AfterEachCallback {
 
-    static final String CHROMIUM = envOr("CHROMIUM_BINARY", "/usr/bin/chromium");
-    static final String CHROMEDRIVER = envOr("CHROMEDRIVER_BINARY", "/usr/bin/chromedriver");
     /** The ICE servers the test server hands out: loopback only, and recognisable in the browser. */
     static final String ICE_SERVERS = "[{\"urls\":\"stun:127.0.0.1:3478\"}]";
-
-    private static final String PEER_CONNECTION_TRACKER = """
-            (() => {
-              const Native = window.RTCPeerConnection;
-              if (!Native) return;
-              const peerConnections = [];
-              // When each connection was made and changed state (epoch ms, comparable across tabs).
-              const events = [];
-              Object.defineProperty(window, '__textchatTest', { value: { peerConnections, events } });
-              window.RTCPeerConnection = new Proxy(Native, {
-                construct(target, args, newTarget) {
-                  const pc = Reflect.construct(target, args, newTarget);
-                  const index = peerConnections.push(pc) - 1;
-                  const log = (kind, state) => events.push({ pc: index, kind, state, at: performance.timeOrigin + performance.now() });
-                  log('created', 'new');
-                  pc.addEventListener('iceconnectionstatechange', () => log('ice', pc.iceConnectionState));
-                  pc.addEventListener('connectionstatechange', () => log('connection', pc.connectionState));
-                  return pc;
-                },
-              });
-            })();
-            """;
 
     // Held strongly: java.util.logging forgets the level of a logger nobody references.
     private static final List<java.util.logging.Logger> QUIETED = List.of(
             quiet("org.glassfish.grizzly", Level.WARNING),  // listener started/stopped, every test
             quiet("org.openqa.selenium.devtools.CdpVersionFinder", Level.SEVERE)); // "CDP 156 … 153": harmless
 
+    private final Kind defaultKind;
     private final String language;
-    private final List<ChatTab> tabs = new ArrayList<>();
-    private final List<String> console = new ArrayList<>();
+    private final Map<Kind, Browser> browsers = new EnumMap<>(Kind.class);
     private final List<String> settingsGiven = new ArrayList<>();
     /** Where the page is when a deployed application is tested instead of {@link WebappServer}. */
     private final Supplier<URI> deployed;
     private WebappServer server;
     private URI page;
-    private ChromeDriver driver;
-    private Path profile;
+    private int opened;
 
-    /** A browser in its default language (English). */
+    /** Chromium in its default language (English). */
     BrowserHarness() {
-        this(null);
+        this(Kind.CHROMIUM, null);
     }
 
-    /** A browser whose UI and preferred languages are {@code language}, e.g. zh-TW. */
+    /** Chromium whose UI and preferred languages are {@code language}, e.g. zh-TW. */
     BrowserHarness(String language) {
-        this(language, null);
+        this(Kind.CHROMIUM, language);
     }
 
-    private BrowserHarness(String language, Supplier<URI> deployed) {
+    /** {@code kind} of browser, preferring {@code language} (null: English); other kinds on request. */
+    BrowserHarness(Kind kind, String language) {
+        this(kind, language, null);
+    }
+
+    private BrowserHarness(Kind kind, String language, Supplier<URI> deployed) {
+        this.defaultKind = kind;
         this.language = language;
         this.deployed = deployed;
     }
 
-    /** A browser on the page at the URI {@code page} gives, asked before each test: a deployed WAR. */
+    /** Chromium on the page at the URI {@code page} gives, asked before each test: a deployed WAR. */
     static BrowserHarness against(Supplier<URI> page) {
-        return new BrowserHarness(null, page);
+        return new BrowserHarness(Kind.CHROMIUM, null, page);
     }
 
     @Override
     public void beforeEach(ExtensionContext context) throws Exception {
         requireLoopbackOnlyNetwork();
-        requireBrowser();
         if (deployed == null) {
             System.setProperty("textchat.iceServers", ICE_SERVERS);
             server = WebappServer.start(Path.of("src/main/webapp"));
@@ -113,38 +89,38 @@ final class BrowserHarness implements BeforeEachCallback, AfterTestExecutionCall
         } else {
             page = deployed.get();
         }
-        profile = Files.createTempDirectory("textchat-chromium-");
-        driver = startChromium();
     }
 
     /** Prints the browser console of a failed test (of every test with -Dtextchat.printConsole=true). */
     @Override
     public void afterTestExecution(ExtensionContext context) {
         boolean wanted = context.getExecutionException().isPresent() || Boolean.getBoolean("textchat.printConsole");
-        if (wanted && driver != null) {
-            System.out.println("---- browser console of " + context.getDisplayName() + " ----");
-            consoleLog().forEach(System.out::println);
-            System.out.println("---- end of browser console ----");
+        if (!wanted) {
+            return;
+        }
+        for (Browser browser : browsers.values()) {
+            System.out.println("---- " + browser.kind() + " console of " + context.getDisplayName() + " ----");
+            try {
+                browser.consoleLog().forEach(System.out::println);
+            } catch (RuntimeException e) {
+                System.out.println("(could not read it: " + e + ")");
+            }
+            System.out.println("---- end of " + browser.kind() + " console ----");
         }
     }
 
     @Override
-    public void afterEach(ExtensionContext context) throws IOException {
+    public void afterEach(ExtensionContext context) {
         try {
-            if (driver != null) {
-                driver.quit();
-            }
+            browsers.values().forEach(Browser::close);
         } finally {
-            driver = null;
-            tabs.clear();
+            browsers.clear();
+            opened = 0;
             if (server != null) {
                 server.close();
             }
             settingsGiven.forEach(System::clearProperty);
             settingsGiven.clear();
-            if (profile != null) {
-                deleteTree(profile);
-            }
         }
     }
 
@@ -153,7 +129,7 @@ final class BrowserHarness implements BeforeEachCallback, AfterTestExecutionCall
      * the test ends. Only before the first tab: the endpoint reads its settings at the first handshake.
      */
     void settings(Map<String, String> settings) {
-        if (!tabs.isEmpty() || deployed != null) {
+        if (opened > 0 || deployed != null) {
             throw new IllegalStateException("settings must be given before the first tab, to the harness's own server");
         }
         settings.forEach((key, value) -> {
@@ -162,75 +138,62 @@ final class BrowserHarness implements BeforeEachCallback, AfterTestExecutionCall
         });
     }
 
-    /** A new tab showing the chat page: the first reuses the browser's window. */
+    /** A new tab showing the chat page, in the harness's browser: the first reuses its window. */
     ChatTab openTab() {
-        return openTab(page);
+        return openTab(defaultKind, page);
+    }
+
+    /** A new tab showing the chat page in a browser of {@code kind}, started if this test has none yet. */
+    ChatTab openTab(Kind kind) {
+        return openTab(kind, page);
     }
 
     /** A new tab showing the chat page at {@code at} (another server's, e.g. another node of a cluster). */
     ChatTab openTab(URI at) {
-        if (!tabs.isEmpty()) {
-            driver.switchTo().newWindow(WindowType.TAB);
-        }
-        // Lets a test read the page's RTCPeerConnections (getStats) without the app exposing them.
-        driver.executeCdpCommand("Page.addScriptToEvaluateOnNewDocument", Map.of("source", PEER_CONNECTION_TRACKER));
-        String handle = driver.getWindowHandle();
-        driver.get(at.toString());
-        ChatTab tab = new ChatTab(driver, handle);
-        tabs.add(tab);
-        return tab;
+        return openTab(defaultKind, at);
+    }
+
+    private ChatTab openTab(Kind kind, URI at) {
+        opened++;
+        return new ChatTab(browser(kind).openTab(at), kind);
     }
 
     WebappServer server() {
         return server;
     }
 
-    ChromeDriver driver() {
-        return driver;
-    }
-
-    /** Everything the tabs logged to the console so far (reading drains Chromium's buffer). */
+    /** Everything the tabs of all this test's browsers logged to the console so far. */
     List<String> consoleLog() {
-        for (LogEntry entry : driver.manage().logs().get(LogType.BROWSER)) {
-            console.add(entry.getLevel() + " " + entry.getMessage());
-        }
-        return List.copyOf(console);
+        return browsers.values().stream().flatMap(browser -> browser.consoleLog().stream()).toList();
     }
 
-    private ChromeDriver startChromium() {
-        ChromeOptions options = new ChromeOptions();
-        options.setBinary(CHROMIUM);
-        options.addArguments(
-                "--headless",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-quic",
-                "--no-first-run",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--user-data-dir=" + profile,
-                "--disable-features=WebRtcHideLocalIpsWithMdns",
-                "--allow-loopback-in-peer-connection",
-                "--use-fake-ui-for-media-stream",
-                "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1",
-                "--disable-background-timer-throttling",
-                "--disable-renderer-backgrounding",
-                "--disable-backgrounding-occluded-windows",
-                "--disable-dev-shm-usage",
-                "--window-size=1000,760");
-        if (language != null) {
-            options.addArguments("--lang=" + language);
-            options.setExperimentalOption("prefs", Map.of("intl.accept_languages", language));
+    private Browser browser(Kind kind) {
+        Browser running = browsers.get(kind);
+        if (running == null) {
+            require(kind);
+            running = start(kind);
+            browsers.put(kind, running);
         }
-        LoggingPreferences logging = new LoggingPreferences();
-        logging.enable(LogType.BROWSER, Level.ALL);
-        options.setCapability("goog:loggingPrefs", logging);
-        ChromeDriverService service = new ChromeDriverService.Builder()
-                .usingDriverExecutable(new File(CHROMEDRIVER))
-                .usingAnyFreePort()
-                .build();
-        return new ChromeDriver(service, options);
+        return running;
+    }
+
+    private Browser start(Kind kind) {
+        try {
+            return switch (kind) {
+                case CHROMIUM -> Chromium.start(Files.createTempDirectory("textchat-chromium-"), language);
+                case FIREFOX -> Firefox.start(language);
+            };
+        } catch (IOException e) {
+            throw new IllegalStateException("could not start " + kind, e);
+        }
+    }
+
+    private static void require(Kind kind) {
+        String missing = switch (kind) {
+            case CHROMIUM -> Chromium.missing();
+            case FIREFOX -> Firefox.missing();
+        };
+        requireOrSkip(missing == null, missing);
     }
 
     private static void requireLoopbackOnlyNetwork() throws SocketException {
@@ -251,12 +214,6 @@ final class BrowserHarness implements BeforeEachCallback, AfterTestExecutionCall
         }
     }
 
-    private static void requireBrowser() {
-        boolean present = Files.isExecutable(Path.of(CHROMIUM)) && Files.isExecutable(Path.of(CHROMEDRIVER));
-        requireOrSkip(present, "the browser tests need " + CHROMIUM + " and " + CHROMEDRIVER
-                + " (apt-get install chromium chromium-driver; .ci/run installs them)");
-    }
-
     private static void requireOrSkip(boolean condition, String problem) {
         if (condition) {
             return;
@@ -273,12 +230,13 @@ final class BrowserHarness implements BeforeEachCallback, AfterTestExecutionCall
         return logger;
     }
 
-    private static String envOr(String name, String fallback) {
+    static String envOr(String name, String fallback) {
         String value = System.getenv(name);
         return value == null || value.isBlank() ? fallback : value;
     }
 
-    private static void deleteTree(Path root) throws IOException {
+    /** Deletes {@code root} and everything in it; a failure is reported, never thrown. */
+    static void deleteTree(Path root) {
         try (Stream<Path> paths = Files.walk(root)) {
             for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
                 Files.deleteIfExists(path);

@@ -3,25 +3,30 @@ package local.textchat.browser;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.function.Function;
 
-import org.openqa.selenium.By;
-import org.openqa.selenium.JavascriptExecutor;
-import org.openqa.selenium.Keys;
-import org.openqa.selenium.OutputType;
-import org.openqa.selenium.WebDriver;
-import org.openqa.selenium.WebElement;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.support.ui.WebDriverWait;
+import local.textchat.browser.Browser.Kind;
 
 /**
  * One person's tab of the chat page, driven the way a person would: through the visible
- * controls, found by their {@code data-testid}. Every action first brings its own tab forward.
+ * controls, found by their {@code data-testid}, with the browser's own clicks and key presses.
+ * The same in every browser: it reads the page with JavaScript and acts through {@link BrowserTab}.
  */
 final class ChatTab {
 
     static final Duration PATIENCE = Duration.ofSeconds(15);
+    private static final Duration POLL = Duration.ofMillis(100);
+    private static final String NO_ELEMENT = "textchat-test: no element ";
+
+    /** Defines byTestId(id) and shown(el) for the script that follows it. */
+    private static final String HELPERS = """
+            const byTestId = (id) => {
+              const found = document.querySelector(`[data-testid='${id}']`);
+              if (!found) throw new Error('%s' + id);
+              return found;
+            };
+            const shown = (el) => el.checkVisibility({ visibilityProperty: true, checkVisibilityCSS: true });
+            """.formatted(NO_ELEMENT);
 
     private static final String SELECTED_PAIR = """
             const done = arguments[arguments.length - 1];
@@ -40,33 +45,112 @@ final class ChatTab {
             }, (error) => done({ error: String(error) }));
             """;
 
-    private final ChromeDriver driver;
-    private final String handle;
+    /** An element the page does not have (yet): waiting goes on, as WebDriver's waits do. */
+    static final class NoElement extends RuntimeException {
+        NoElement(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
+    /**
+     * One element of the page, by {@code data-testid}, looked up afresh on every read (so a
+     * re-rendered element is never stale). Reads are named like Selenium's WebElement's.
+     */
+    final class Element {
+        private final String testId;
+
+        private Element(String testId) {
+            this.testId = testId;
+        }
+
+        String getAttribute(String name) {
+            return (String) query("return byTestId(arguments[0]).getAttribute(arguments[1])", testId, name);
+        }
+
+        String getDomProperty(String name) {
+            return (String) query("""
+                    const value = byTestId(arguments[0])[arguments[1]];
+                    return value === null || value === undefined ? null : String(value);
+                    """, testId, name);
+        }
+
+        boolean isDisplayed() {
+            return (Boolean) query("return shown(byTestId(arguments[0]))", testId);
+        }
+
+        boolean isEnabled() {
+            return !(Boolean) query("return byTestId(arguments[0]).disabled === true", testId);
+        }
+
+        /** The text, trimmed. */
+        String text() {
+            String text = getDomProperty("textContent");
+            return text == null ? "" : text.strip();
+        }
+    }
+
+    private final BrowserTab tab;
+    private final Kind browser;
     private String name;
 
-    ChatTab(ChromeDriver driver, String handle) {
-        this.driver = driver;
-        this.handle = handle;
+    ChatTab(BrowserTab tab, Kind browser) {
+        this.tab = tab;
+        this.browser = browser;
     }
 
-    private WebDriver here() {
-        return driver.switchTo().window(handle);
+    /** Which browser this tab is in. */
+    Kind browser() {
+        return browser;
     }
 
-    private WebElement byTestId(String testId) {
-        return here().findElement(By.cssSelector("[data-testid='" + testId + "']"));
+    private static String byTestIdCss(String testId) {
+        return "[data-testid='" + testId + "']";
+    }
+
+    /** Runs {@code body} after {@link #HELPERS}; a missing element becomes {@link NoElement}. */
+    private Object query(String body, Object... args) {
+        try {
+            return tab.script(HELPERS + body, args);
+        } catch (BrowserTab.ScriptException e) {
+            if (String.valueOf(e.getMessage()).contains(NO_ELEMENT)) {
+                throw new NoElement(e.getMessage(), e);
+            }
+            throw e;
+        }
     }
 
     /** Waits until {@code condition} holds in this tab and returns its value. */
-    <T> T await(String what, Function<WebDriver, T> condition) {
+    <T> T await(String what, Function<ChatTab, T> condition) {
         return await(what, PATIENCE, condition);
     }
 
-    /** Waits up to {@code patience} until {@code condition} holds in this tab and returns its value. */
-    <T> T await(String what, Duration patience, Function<WebDriver, T> condition) {
-        WebDriverWait wait = new WebDriverWait(driver, patience, Duration.ofMillis(100));
-        wait.withMessage(() -> what);
-        return wait.until(d -> condition.apply(here()));
+    /**
+     * Waits up to {@code patience} until {@code condition} gives neither null nor false (a missing
+     * element counts as not yet) and returns its value.
+     */
+    <T> T await(String what, Duration patience, Function<ChatTab, T> condition) {
+        long deadline = System.nanoTime() + patience.toNanos();
+        while (true) {
+            NoElement missing = null;
+            try {
+                T value = condition.apply(this);
+                if (value != null && !Boolean.FALSE.equals(value)) {
+                    return value;
+                }
+            } catch (NoElement e) {
+                missing = e;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("waited " + patience.toSeconds() + " s in " + browser + " for " + what
+                        + (name == null ? "" : " (tab of " + name + ")"), missing);
+            }
+            try {
+                Thread.sleep(POLL.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while waiting for " + what, e);
+            }
+        }
     }
 
     // --- signing in ---------------------------------------------------------------------
@@ -78,9 +162,8 @@ final class ChatTab {
 
     void signIn(String name) {
         this.name = name;
-        WebElement field = byTestId("signin-name");
-        field.clear();
-        field.sendKeys(name, Keys.ENTER);
+        tab.clear(byTestIdCss("signin-name"));
+        tab.typeAndEnter(byTestIdCss("signin-name"), name);
     }
 
     void signInAndWait(String name) {
@@ -90,41 +173,35 @@ final class ChatTab {
 
     String signInError() {
         return await("a sign-in error", d -> {
-            String text = textOf(byTestId("signin-error"));
+            String text = element("signin-error").text();
             return text.isEmpty() ? null : text;
         });
     }
 
     boolean signInShown() {
-        return byTestId("signin-view").isDisplayed();
+        return element("signin-view").isDisplayed();
     }
 
     void awaitConnection(String state) {
-        await("connection state " + state, d -> state.equals(byTestId("connection-status").getAttribute("data-state")));
+        await("connection state " + state, d -> state.equals(connectionState()));
     }
 
     String connectionState() {
-        return byTestId("connection-status").getAttribute("data-state");
+        return element("connection-status").getAttribute("data-state");
     }
 
     String connectionText() {
-        return textOf(byTestId("connection-text"));
+        return element("connection-text").text();
     }
 
     // --- people -------------------------------------------------------------------------
 
+    @SuppressWarnings("unchecked")
     List<String> onlineUsers() {
-        // The list is re-rendered on every presence event; an element found may be replaced before it is read.
-        for (int attempt = 1; ; attempt++) {
-            try {
-                return here().findElements(By.cssSelector("[data-testid='user'] [data-testid='user-name']"))
-                        .stream().map(ChatTab::textOf).toList();
-            } catch (org.openqa.selenium.StaleElementReferenceException rerendered) {
-                if (attempt == 5) {
-                    throw rerendered;
-                }
-            }
-        }
+        return (List<String>) query("""
+                return [...document.querySelectorAll("[data-testid='user'] [data-testid='user-name']")]
+                    .map((el) => el.textContent.trim());
+                """);
     }
 
     void awaitUser(String name) {
@@ -137,17 +214,12 @@ final class ChatTab {
 
     void call(String name) {
         awaitUser(name);
-        here().findElements(By.cssSelector("[data-testid='user']")).stream()
-                .filter(item -> name.equals(item.getAttribute("data-name")))
-                .findFirst().orElseThrow()
-                .findElement(By.cssSelector("[data-testid='call-user']"))
-                .click();
+        tab.click("[data-testid='user'][data-name=" + cssString(name) + "] [data-testid='call-user']");
     }
 
     void callByName(String name) {
-        WebElement field = byTestId("call-name");
-        field.clear();
-        field.sendKeys(name, Keys.ENTER);
+        tab.clear(byTestIdCss("call-name"));
+        tab.typeAndEnter(byTestIdCss("call-name"), name);
     }
 
     // --- the call -----------------------------------------------------------------------
@@ -163,34 +235,34 @@ final class ChatTab {
 
     void awaitIncomingCallFrom(String name) {
         await("an incoming call from " + name, d -> {
-            WebElement dialog = byTestId("incoming-call");
+            Element dialog = element("incoming-call");
             return dialog.isDisplayed() && name.equals(dialog.getAttribute("data-caller"));
         });
     }
 
     String incomingText() {
-        return textOf(byTestId("incoming-text"));
+        return element("incoming-text").text();
     }
 
     void accept() {
-        byTestId("accept").click();
+        tab.click(byTestIdCss("accept"));
     }
 
     /** Accepts with the keyboard alone: the prompt puts focus on Accept. */
     void acceptWithEnter() {
-        here().switchTo().activeElement().sendKeys(Keys.ENTER);
+        tab.pressEnter();
     }
 
     void decline() {
-        byTestId("decline").click();
+        tab.click(byTestIdCss("decline"));
     }
 
     boolean incomingShown() {
-        return byTestId("incoming-call").isDisplayed();
+        return element("incoming-call").isDisplayed();
     }
 
     void hangUp() {
-        byTestId("hangup").click();
+        tab.click(byTestIdCss("hangup"));
     }
 
     void awaitCallState(String state) {
@@ -198,15 +270,15 @@ final class ChatTab {
     }
 
     String callState() {
-        return byTestId("call-status").getAttribute("data-state");
+        return element("call-status").getAttribute("data-state");
     }
 
     String callText() {
-        return textOf(byTestId("call-text"));
+        return element("call-text").text();
     }
 
     boolean sendEnabled() {
-        return byTestId("send").isEnabled();
+        return element("send").isEnabled();
     }
 
     // --- messages -----------------------------------------------------------------------
@@ -214,32 +286,39 @@ final class ChatTab {
     /** Types the message and presses Enter, as a person would. */
     void send(String text) {
         await("the send button enabled", d -> sendEnabled());
-        byTestId("message-input").sendKeys(text, Keys.ENTER);
+        tab.typeAndEnter(byTestIdCss("message-input"), text);
     }
 
-    /** The displayed message whose text is exactly {@code text}, once it is there. */
-    WebElement awaitMessage(String text, boolean own) {
-        return await((own ? "own" : "peer") + " message \"" + text + "\"", d -> findMessage(text, own).orElse(null));
+    /** Waits until a message whose text is exactly {@code text} is displayed. */
+    void awaitMessage(String text, boolean own) {
+        await((own ? "own" : "peer") + " message \"" + text + "\"", d -> hasMessage(text, own));
     }
 
-    Optional<WebElement> findMessage(String text, boolean own) {
-        return here().findElements(By.cssSelector("[data-testid='message']")).stream()
-                .filter(item -> String.valueOf(own).equals(item.getAttribute("data-own")))
-                .filter(item -> text.equals(item.findElement(By.cssSelector("[data-testid='message-text']"))
-                        .getDomProperty("textContent")))
-                .findFirst();
+    boolean hasMessage(String text, boolean own) {
+        return messageState(text, own) != null;
     }
 
     void awaitDelivered(String text) {
-        await("\"" + text + "\" marked delivered", d -> findMessage(text, true)
-                .map(item -> item.findElement(By.cssSelector("[data-testid='message-status']")))
-                .map(status -> "delivered".equals(status.getAttribute("data-state")))
-                .orElse(false));
+        await("\"" + text + "\" marked delivered", d -> "delivered".equals(messageState(text, true)));
+    }
+
+    /**
+     * The first displayed message with exactly {@code text}: its status (sent, delivered) if own,
+     * "" if not; null if there is none.
+     */
+    private String messageState(String text, boolean own) {
+        return (String) query("""
+                const [text, own] = arguments;
+                const item = [...document.querySelectorAll("[data-testid='message']")]
+                    .filter((li) => li.getAttribute('data-own') === String(own))
+                    .find((li) => li.querySelector("[data-testid='message-text']")?.textContent === text);
+                if (!item) return null;
+                return item.querySelector("[data-testid='message-status']")?.getAttribute('data-state') ?? '';
+                """, text, own);
     }
 
     List<String> systemMessages() {
-        return here().findElements(By.cssSelector("[data-testid='system-message']"))
-                .stream().map(ChatTab::textOf).toList();
+        return texts("system-message");
     }
 
     String awaitSystemMessageContaining(String part) {
@@ -248,7 +327,7 @@ final class ChatTab {
     }
 
     List<String> notices() {
-        return here().findElements(By.cssSelector("[data-testid='notice']")).stream().map(ChatTab::textOf).toList();
+        return texts("notice");
     }
 
     String awaitNoticeContaining(String part) {
@@ -256,14 +335,23 @@ final class ChatTab {
                 d -> notices().stream().filter(m -> m.contains(part)).findFirst().orElse(null));
     }
 
-    // --- inspection ---------------------------------------------------------------------
-
-    Object script(String script, Object... args) {
-        return ((JavascriptExecutor) here()).executeScript(script, args);
+    @SuppressWarnings("unchecked")
+    private List<String> texts(String testId) {
+        return (List<String>) query("""
+                return [...document.querySelectorAll(`[data-testid='${arguments[0]}']`)].map((el) => el.textContent.trim());
+                """, testId);
     }
 
+    // --- inspection ---------------------------------------------------------------------
+
+    /** Runs {@code script} in the page as a function body, {@code args} as its {@code arguments}. */
+    Object script(String script, Object... args) {
+        return tab.script(script, args);
+    }
+
+    /** As {@link #script}; the result is what the script passes to its last argument, a callback. */
     Object asyncScript(String script, Object... args) {
-        return ((JavascriptExecutor) here()).executeAsyncScript(script, args);
+        return tab.asyncScript(script, args);
     }
 
     /**
@@ -290,21 +378,46 @@ final class ChatTab {
         return at == null ? null : ((Number) at).doubleValue();
     }
 
-    WebElement element(String testId) {
-        return byTestId(testId);
+    Element element(String testId) {
+        return new Element(testId);
+    }
+
+    /** The messages of the dialogs (alert, confirm, prompt) this page opened. */
+    List<String> dialogsOpened() {
+        return tab.dialogsOpened();
+    }
+
+    /** What the page's Content-Security-Policy blocked so far: directive and what it blocked. */
+    @SuppressWarnings("unchecked")
+    List<String> cspViolations() {
+        return (List<String>) script("return window.__textchatTest.cspViolations");
+    }
+
+    /** Makes the page {@code width} × {@code height} CSS pixels, as on a phone's screen. */
+    void resize(int width, int height) {
+        tab.resize(width, height);
     }
 
     byte[] screenshot() {
-        here();
-        return driver.getScreenshotAs(OutputType.BYTES);
+        return tab.screenshot();
     }
 
     void close() {
-        here().close();
+        tab.close();
     }
 
-    private static String textOf(WebElement element) {
-        String text = element.getDomProperty("textContent");
-        return text == null ? "" : text.strip();
+    /** {@code value} as a quoted CSS string. */
+    private static String cssString(String value) {
+        StringBuilder css = new StringBuilder("\"");
+        value.codePoints().forEach(c -> {
+            if (c == '"' || c == '\\') {
+                css.append('\\').appendCodePoint(c);
+            } else if (c < 0x20 || c == 0x7f) {
+                css.append('\\').append(Integer.toHexString(c)).append(' ');
+            } else {
+                css.appendCodePoint(c);
+            }
+        });
+        return css.append('"').toString();
     }
 }

@@ -3,22 +3,29 @@ package local.textchat.browser;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.openqa.selenium.Dimension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
-/** A phone-width screen: nothing scrolls sideways, long words wrap, the composer stays in reach. */
+import local.textchat.browser.Browser.Kind;
+
+/**
+ * A phone-width screen: nothing scrolls sideways, long words wrap, the composer stays in reach;
+ * in Chromium and in Firefox.
+ */
 class PhoneLayoutBrowserIT {
 
     @RegisterExtension
     final BrowserHarness browser = new BrowserHarness();
 
-    @Test
-    void aPhoneWidthScreenChatsWithoutSidewaysScrolling() {
-        ChatTab alice = browser.openTab();
-        browser.driver().manage().window().setSize(new Dimension(390, 844));
+    @ParameterizedTest(name = "in {0}")
+    @EnumSource(Kind.class)
+    void aPhoneWidthScreenChatsWithoutSidewaysScrolling(Kind kind) {
+        ChatTab alice = browser.openTab(kind);
+        alice.resize(390, 844);
         alice.signInAndWait("alice");
-        ChatTab bob = browser.openTab();
+        ChatTab bob = browser.openTab(kind);
+        bob.resize(390, 844); // Chromium's tabs share alice's window; each Firefox tab here is a window of its own
         bob.signInAndWait("bob");
         alice.callAndConnect(bob);
 

@@ -5,23 +5,30 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
-/** Who is online: the login reply's list for newcomers, online/offline events for everyone else. */
+import local.textchat.browser.Browser.Kind;
+
+/**
+ * Who is online: the login reply's list for newcomers, online/offline events for everyone else;
+ * in Chromium and in Firefox.
+ */
 class PresenceBrowserIT {
 
     @RegisterExtension
     final BrowserHarness browser = new BrowserHarness();
 
-    @Test
-    void signedInPeopleSeeEachOtherArriveAndLeave() {
-        ChatTab alice = browser.openTab();
+    @ParameterizedTest(name = "in {0}")
+    @EnumSource(Kind.class)
+    void signedInPeopleSeeEachOtherArriveAndLeave(Kind kind) {
+        ChatTab alice = browser.openTab(kind);
         alice.signInAndWait("alice");
         assertEquals("Online as alice", alice.connectionText());
         assertEquals(List.of(), alice.onlineUsers());
 
-        ChatTab bob = browser.openTab();
+        ChatTab bob = browser.openTab(kind);
         bob.signInAndWait("bob");
         bob.awaitUser("alice");   // from bob's login reply
         alice.awaitUser("bob");   // from the "online" event
@@ -31,12 +38,13 @@ class PresenceBrowserIT {
         alice.awaitNoUser("bob"); // from the "offline" event
     }
 
-    @Test
-    void aTakenNameIsRefusedInWordsAndAnotherOneWorks() {
-        ChatTab alice = browser.openTab();
+    @ParameterizedTest(name = "in {0}")
+    @EnumSource(Kind.class)
+    void aTakenNameIsRefusedInWordsAndAnotherOneWorks(Kind kind) {
+        ChatTab alice = browser.openTab(kind);
         alice.signInAndWait("alice");
 
-        ChatTab impostor = browser.openTab();
+        ChatTab impostor = browser.openTab(kind);
         impostor.signIn("Alice"); // names are unique regardless of case
         assertEquals("That name is already taken. Please choose another one.", impostor.signInError());
         assertTrue(impostor.signInShown());

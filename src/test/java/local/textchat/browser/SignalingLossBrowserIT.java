@@ -6,20 +6,27 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.List;
 
 import org.glassfish.grizzly.Connection;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
-/** The signaling socket can die; the client says so, comes back, and the chat never stops. */
+import local.textchat.browser.Browser.Kind;
+
+/**
+ * The signaling socket can die; the client says so, comes back, and the chat never stops;
+ * in Chromium and in Firefox.
+ */
 class SignalingLossBrowserIT {
 
     @RegisterExtension
     final BrowserHarness browser = new BrowserHarness();
 
-    @Test
-    void aDroppedSignalingSocketIsShownAndLoggedInAgainWhileTheChatGoesOn() {
-        ChatTab alice = browser.openTab();
+    @ParameterizedTest(name = "in {0}")
+    @EnumSource(Kind.class)
+    void aDroppedSignalingSocketIsShownAndLoggedInAgainWhileTheChatGoesOn(Kind kind) {
+        ChatTab alice = browser.openTab(kind);
         alice.signInAndWait("alice");
-        ChatTab bob = browser.openTab();
+        ChatTab bob = browser.openTab(kind);
         bob.signInAndWait("bob");
         alice.callAndConnect(bob);
         alice.send("before the drop");

@@ -11,22 +11,26 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 import jakarta.json.Json;
 
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import local.textchat.browser.Browser.Kind;
 
 /**
  * Calls across a real coturn ({@link Coturn}, one per test) with the credentials the server mints
  * at login: a relay-only call works over UDP and over TCP to the TURN server; a call that cannot
  * connect (wrong secret, TURN silent, relay without a route, no TURN at all) is explained in plain
  * words instead of hanging; and a TURN server that dies mid-call and comes back is recovered from
- * by the caller's ICE restart without anyone doing anything. Prints the measured times
- * ("TURN timing: …").
+ * by the caller's ICE restart without anyone doing anything. In Chromium and in Firefox. Prints
+ * the measured times ("TURN timing: …").
  */
 class TurnBrowserIT {
 
@@ -46,16 +50,20 @@ class TurnBrowserIT {
         }
     }
 
-    @ParameterizedTest(name = "relay only, {0} to the TURN server")
-    @ValueSource(strings = {"udp", "tcp"})
-    void aRelayOnlyCallChatsBothWaysThroughCoturn(String transport) {
+    static Stream<Arguments> browserAndTransport() {
+        return Stream.of(Kind.values()).flatMap(kind -> Stream.of("udp", "tcp").map(t -> Arguments.of(kind, t)));
+    }
+
+    @ParameterizedTest(name = "in {0}, relay only, {1} to the TURN server")
+    @MethodSource("browserAndTransport")
+    void aRelayOnlyCallChatsBothWaysThroughCoturn(Kind kind, String transport) {
         coturn = Coturn.start();
         browser.settings(turnSettings(coturn.url(transport), coturn.secret(), "relay"));
-        ChatTab alice = signedIn("alice");
-        ChatTab bob = signedIn("bob");
+        ChatTab alice = signedIn(kind, "alice");
+        ChatTab bob = signedIn(kind, "bob");
 
         long setUp = callAndMeasureSetUp(alice, bob);
-        report("set-up, relay only over " + transport, setUp);
+        report(kind + ", set-up, relay only over " + transport, setUp);
 
         alice.send("Hello through the relay");
         bob.awaitMessage("Hello through the relay", false);
@@ -75,51 +83,56 @@ class TurnBrowserIT {
     }
 
     /** The comparison for the figures above: TURN offered, but ICE may pick the direct path. */
-    @Test
-    void withPolicyAllTheDirectPathIsPreferredOverTheRelay() {
+    @ParameterizedTest(name = "in {0}")
+    @EnumSource(Kind.class)
+    void withPolicyAllTheDirectPathIsPreferredOverTheRelay(Kind kind) {
         coturn = Coturn.start();
         browser.settings(turnSettings(coturn.url("udp"), coturn.secret(), "all"));
-        ChatTab alice = signedIn("alice");
-        ChatTab bob = signedIn("bob");
+        ChatTab alice = signedIn(kind, "alice");
+        ChatTab bob = signedIn(kind, "bob");
 
         long setUp = callAndMeasureSetUp(alice, bob);
-        report("set-up, direct (policy all, TURN offered)", setUp);
+        report(kind + ", set-up, direct (policy all, TURN offered)", setUp);
 
         alice.send("direct?");
         bob.awaitMessage("direct?", false);
         for (ChatTab tab : List.of(alice, bob)) {
             Map<String, Map<String, Object>> pair = tab.selectedPair();
             assertEquals("host", pair.get("local").get("candidateType"), tab.name() + ": " + pair);
-            assertEquals("host", pair.get("remote").get("candidateType"), tab.name() + ": " + pair);
+            // Firefox often knows the peer's end first from its connectivity checks (peer-reflexive):
+            // still the direct path, not the relay.
+            assertTrue(List.of("host", "prflx").contains(pair.get("remote").get("candidateType")), tab.name() + ": " + pair);
         }
     }
 
-    @Test
-    void aTurnServerThatRefusesTheCredentialsIsExplainedToBothUsers() {
+    @ParameterizedTest(name = "in {0}")
+    @EnumSource(Kind.class)
+    void aTurnServerThatRefusesTheCredentialsIsExplainedToBothUsers(Kind kind) {
         coturn = Coturn.start();
         browser.settings(turnSettings(coturn.url("udp"), "not-" + coturn.secret(), "relay"));
-        ChatTab alice = signedIn("alice");
-        ChatTab bob = signedIn("bob");
+        ChatTab alice = signedIn(kind, "alice");
+        ChatTab bob = signedIn(kind, "bob");
 
         long explained = callThatCannotConnect(alice, bob, "the relay server (TURN) refused this site's credentials");
-        report("refused credentials explained after", explained);
+        report(kind + ", refused credentials explained after", explained);
         assertEquals(List.of("Could not connect to bob: the relay server (TURN) refused this site's credentials. "
                 + "Please tell the site's operator that the TURN secret does not match."), alice.systemMessages());
         assertTrue(browser.consoleLog().stream().anyMatch(line -> line.contains("answered 401")),
-                "Chromium reported TURN's 401 (icecandidateerror)");
+                kind + " reported TURN's 401 (icecandidateerror)");
     }
 
     /** Over UDP a dead TURN server is silence: Chromium would keep gathering for about 40 s. */
-    @Test
-    void aTurnServerThatDoesNotAnswerIsExplainedToBothUsers() {
+    @ParameterizedTest(name = "in {0}")
+    @EnumSource(Kind.class)
+    void aTurnServerThatDoesNotAnswerIsExplainedToBothUsers(Kind kind) {
         coturn = Coturn.start();
         browser.settings(turnSettings(coturn.url("udp"), coturn.secret(), "relay"));
         coturn.kill();
-        ChatTab alice = signedIn("alice");
-        ChatTab bob = signedIn("bob");
+        ChatTab alice = signedIn(kind, "alice");
+        ChatTab bob = signedIn(kind, "bob");
 
         long explained = callThatCannotConnect(alice, bob, "the relay server (TURN) did not answer");
-        report("unreachable TURN explained after", explained);
+        report(kind + ", unreachable TURN explained after", explained);
     }
 
     /**
@@ -128,12 +141,13 @@ class TurnBrowserIT {
      * first is the only one sure to give the reason (a leave carries none), the other may just say
      * that the peer left. Nobody is left waiting.
      */
-    @Test
-    void aRelayThatCannotReachThePeerIsExplainedAndNobodyWaits() {
+    @ParameterizedTest(name = "in {0}")
+    @EnumSource(Kind.class)
+    void aRelayThatCannotReachThePeerIsExplainedAndNobodyWaits(Kind kind) {
         coturn = Coturn.startRefusingLoopbackPeers();
         browser.settings(turnSettings(coturn.url("udp"), coturn.secret(), "relay"));
-        ChatTab alice = signedIn("alice");
-        ChatTab bob = signedIn("bob");
+        ChatTab alice = signedIn(kind, "alice");
+        ChatTab bob = signedIn(kind, "bob");
 
         alice.call("bob");
         bob.awaitIncomingCallFrom("alice");
@@ -153,23 +167,25 @@ class TurnBrowserIT {
     }
 
     /** No TURN at all, and no other way allowed (policy relay): the operator is asked to set TURN up. */
-    @Test
-    void peersWithoutARouteAreToldThatTurnWouldHelp() {
+    @ParameterizedTest(name = "in {0}")
+    @EnumSource(Kind.class)
+    void peersWithoutARouteAreToldThatTurnWouldHelp(Kind kind) {
         browser.settings(Map.of("textchat.iceServers", "[]", "textchat.iceTransportPolicy", "relay"));
-        ChatTab alice = signedIn("alice");
-        ChatTab bob = signedIn("bob");
+        ChatTab alice = signedIn(kind, "alice");
+        ChatTab bob = signedIn(kind, "bob");
 
         callThatCannotConnect(alice, bob, "setting up a relay server (TURN)");
         assertEquals(List.of("Could not connect to alice: your networks cannot reach each other directly. "
                 + "The site's operator can fix this by setting up a relay server (TURN)."), bob.systemMessages());
     }
 
-    @Test
-    void aCallSurvivesTheTurnServerDyingAndComingBack() {
+    @ParameterizedTest(name = "in {0}")
+    @EnumSource(Kind.class)
+    void aCallSurvivesTheTurnServerDyingAndComingBack(Kind kind) {
         coturn = Coturn.start();
         browser.settings(turnSettings(coturn.url("udp"), coturn.secret(), "relay"));
-        ChatTab alice = signedIn("alice");
-        ChatTab bob = signedIn("bob");
+        ChatTab alice = signedIn(kind, "alice");
+        ChatTab bob = signedIn(kind, "bob");
         callAndMeasureSetUp(alice, bob);
         alice.send("before the relay died");
         bob.awaitMessage("before the relay died", false);
@@ -179,7 +195,7 @@ class TurnBrowserIT {
         long killed = System.currentTimeMillis();
         alice.awaitCallState("interrupted");
         bob.awaitCallState("interrupted");
-        report("interruption noticed after the kill", System.currentTimeMillis() - killed);
+        report(kind + ", interruption noticed after the kill", System.currentTimeMillis() - killed);
         assertEquals("Connection to bob interrupted. Reconnecting…", alice.callText());
         alice.send("sent while the relay was down");
         // Past the caller's first ICE restarts, made while there is no relay: recovery must not stop there.
@@ -190,25 +206,25 @@ class TurnBrowserIT {
         // before its readiness check here has finished.
         double restarted = System.currentTimeMillis();
         coturn.restart();
-        report("turnserver answering after its launch", Math.round(System.currentTimeMillis() - restarted));
+        report(kind + ", turnserver answering after its launch", Math.round(System.currentTimeMillis() - restarted));
         alice.awaitCallState("connected");
         bob.awaitCallState("connected");
         double back = Math.max(alice.connectionEventAt("ice", "connected", restarted),
                 bob.connectionEventAt("ice", "connected", restarted));
-        report("recovery after the TURN restart (launch to ICE connected on both)", Math.round(back - restarted));
+        report(kind + ", recovery after the TURN restart (launch to ICE connected on both)", Math.round(back - restarted));
         alice.awaitNoticeContaining("Reconnected to bob.");
         List<String> iceUfrags = offeredIceUfrags();
         assertTrue(iceUfrags.size() >= 2 && !iceUfrags.get(0).equals(iceUfrags.get(iceUfrags.size() - 1)),
                 "alice restarted ICE through a new offer (ICE ufrags offered: " + iceUfrags + ")");
 
         bob.awaitMessage("sent while the relay was down", false);
-        report("message sent during the outage arrived after the TURN restart",
+        report(kind + ", message sent during the outage arrived after the TURN restart",
                 Math.round(System.currentTimeMillis() - restarted));
         alice.awaitDelivered("sent while the relay was down");
         long sent = System.currentTimeMillis();
         alice.send("after the relay came back");
         bob.awaitMessage("after the relay came back", false);
-        report("first message across after recovery", System.currentTimeMillis() - sent);
+        report(kind + ", first message across after recovery", System.currentTimeMillis() - sent);
         alice.awaitDelivered("after the relay came back");
         bob.send("still here");
         alice.awaitMessage("still here", false);
@@ -251,8 +267,8 @@ class TurnBrowserIT {
         return explained;
     }
 
-    private ChatTab signedIn(String name) {
-        ChatTab tab = browser.openTab();
+    private ChatTab signedIn(Kind kind, String name) {
+        ChatTab tab = browser.openTab(kind);
         tab.signInAndWait(name);
         return tab;
     }

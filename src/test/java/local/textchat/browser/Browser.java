@@ -1,0 +1,69 @@
+package local.textchat.browser;
+
+import java.net.URI;
+import java.util.List;
+
+/**
+ * One running browser, whichever engine: it opens tabs on a page and keeps what they logged to
+ * the console. Tests never see this; they get {@link ChatTab}s from {@link BrowserHarness}.
+ */
+interface Browser extends AutoCloseable {
+
+    /** The browsers the tests drive: Chromium through chromedriver, Firefox over WebDriver BiDi. */
+    enum Kind {
+        CHROMIUM("Chromium"), FIREFOX("Firefox");
+
+        private final String label;
+
+        Kind(String label) {
+            this.label = label;
+        }
+
+        @Override
+        public String toString() {
+            return label;
+        }
+    }
+
+    /**
+     * Runs in every page before its own scripts: lets a test read the page's RTCPeerConnections
+     * (getStats) and when they changed state, and what the page's Content-Security-Policy
+     * blocked, without the app exposing any of it.
+     */
+    String PAGE_PROBE = """
+            (() => {
+              const peerConnections = [];
+              // When each connection was made and changed state (epoch ms, comparable across tabs).
+              const events = [];
+              const cspViolations = [];
+              Object.defineProperty(window, '__textchatTest', { value: { peerConnections, events, cspViolations } });
+              document.addEventListener('securitypolicyviolation',
+                  (e) => cspViolations.push(`${e.violatedDirective} blocked ${e.blockedURI || 'inline'}`));
+              const Native = window.RTCPeerConnection;
+              if (!Native) return;
+              window.RTCPeerConnection = new Proxy(Native, {
+                construct(target, args, newTarget) {
+                  const pc = Reflect.construct(target, args, newTarget);
+                  const index = peerConnections.push(pc) - 1;
+                  const log = (kind, state) => events.push({ pc: index, kind, state, at: performance.timeOrigin + performance.now() });
+                  log('created', 'new');
+                  pc.addEventListener('iceconnectionstatechange', () => log('ice', pc.iceConnectionState));
+                  pc.addEventListener('connectionstatechange', () => log('connection', pc.connectionState));
+                  return pc;
+                },
+              });
+            })();
+            """;
+
+    Kind kind();
+
+    /** A new tab showing {@code page}, with {@link #PAGE_PROBE} in it; the first may reuse the start window. */
+    BrowserTab openTab(URI page);
+
+    /** Everything the tabs logged to the console so far, one "LEVEL text" line per entry. */
+    List<String> consoleLog();
+
+    /** Ends the browser and removes its profile; never throws. */
+    @Override
+    void close();
+}
