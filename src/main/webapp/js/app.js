@@ -71,7 +71,7 @@ signaling.on('login', (reply) => {
     return;
   }
   const reason = typeof reply.reason === 'string' ? reply.reason : 'unknown';
-  const known = ['taken', 'invalid-name', 'already-logged-in', 'unauthorized', 'server-full'];
+  const known = ['taken', 'invalid-name', 'already-logged-in', 'unauthorized', 'server-full', 'unavailable'];
   let error = known.includes(reason) ? t(`signin.refused.${reason}`) : t('signin.refused.other', { reason });
   if (reply.resumed) error = `${t('signin.resume-failed')} ${error}`;
   const name = session.me ?? session.requestedName;

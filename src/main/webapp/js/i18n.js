@@ -27,6 +27,7 @@ const en = {
   'signin.refused.already-logged-in': 'This connection is already signed in. Reload the page to sign in again.',
   'signin.refused.unauthorized': 'You can only sign in with the name of your own account.',
   'signin.refused.server-full': 'The server is full right now. Please try again later.',
+  'signin.refused.unavailable': 'The server cannot sign anyone in right now. Please try again in a moment.',
   'signin.refused.other': 'The server refused the name ({reason}).',
   'signin.resume-failed': 'You were signed out while the connection was down.',
 
@@ -117,6 +118,7 @@ const zhTW = {
   'signin.refused.already-logged-in': '這個連線已經登入。請重新整理頁面後再登入。',
   'signin.refused.unauthorized': '只能使用你自己帳號的名字登入。',
   'signin.refused.server-full': '伺服器目前已滿，請稍後再試。',
+  'signin.refused.unavailable': '伺服器暫時無法讓人登入，請稍後再試。',
   'signin.refused.other': '伺服器拒絕了這個名字（{reason}）。',
   'signin.resume-failed': '連線中斷期間你已被登出。',
 

@@ -2,6 +2,7 @@ package local.textchat.browser;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.URI;
 import java.nio.file.Path;
@@ -95,5 +96,45 @@ class ClusterBrowserIT {
         alice.awaitCallState("ended");
         bob.awaitCallState("ended");
         bob.awaitSystemMessageContaining("Alice left the call.");
+    }
+
+    @Test
+    void whileRedisIsDownSignInSaysSoAndWorksOnceItIsBack() {
+        ChatTab carol = browser.openTab();
+        redis.stop();
+        carol.signIn("Carol");
+        assertEquals("The server cannot sign anyone in right now. Please try again in a moment.", carol.signInError());
+        assertTrue(carol.signInShown());
+
+        redis.restart();
+        nodes.forEach(node -> awaitLoginsAccepted(node.page()));
+        carol.signInAndWait("Carol");
+        ChatTab dave = browser.openTab(nodes.get(1).page());
+        dave.signInAndWait("Dave");
+        dave.awaitUser("Carol");
+    }
+
+    /** Wait until the node serving {@code page} has rejoined the cluster and takes logins again. */
+    private static void awaitLoginsAccepted(URI page) {
+        URI signal = URI.create("ws://" + page.getHost() + ":" + page.getPort() + page.getPath() + "signal");
+        Map<String, String> origin = Map.of("Origin", "http://" + page.getHost() + ":" + page.getPort());
+        long deadline = System.nanoTime() + 30_000_000_000L;
+        while (true) {
+            try (WsClient probe = WsClient.connect(signal, origin)) {
+                probe.send("{\"type\":\"login\",\"name\":\"probe\"}");
+                if (probe.next("login").getBoolean("success")) {
+                    return;
+                }
+            }
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("the node took no login within 30 s of Redis coming back");
+            }
+            try {
+                Thread.sleep(200);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError(e);
+            }
+        }
     }
 }
