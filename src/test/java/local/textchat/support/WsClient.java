@@ -96,11 +96,15 @@ public final class WsClient implements AutoCloseable {
         };
     }
 
+    /** Send a text frame; {@link IllegalStateException} if the socket is closed or closes meanwhile. */
     public void send(String text) {
         try {
             session.getBasicRemote().sendText(text);
         } catch (IOException e) {
             throw new IllegalStateException("send failed", e);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // Tyrus's client restarts the session's idle timer on each send; closed under it, it throws this.
+            throw new IllegalStateException("the connection closed while sending", e);
         }
     }
 
