@@ -15,13 +15,14 @@ import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.stream.Stream;
 
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.AfterTestExecutionCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 import local.textchat.browser.Browser.Kind;
+
+import local.textchat.support.Dependencies;
 
 /**
  * One browser test's world: the real webapp and endpoint ({@link WebappServer}) and the headless
@@ -193,7 +194,7 @@ final class BrowserHarness implements BeforeEachCallback, AfterTestExecutionCall
             case CHROMIUM -> Chromium.missing();
             case FIREFOX -> Firefox.missing();
         };
-        requireOrSkip(missing == null, missing);
+        Dependencies.require(missing == null, missing);
     }
 
     private static void requireLoopbackOnlyNetwork() throws SocketException {
@@ -203,7 +204,7 @@ final class BrowserHarness implements BeforeEachCallback, AfterTestExecutionCall
                 .toList();
         String problem = "the browser tests need a network with only loopback, but these interfaces are up: "
                 + others + " (failsafe runs the tests through src/test/netns/bin/java, which needs unshare)";
-        requireOrSkip(others.isEmpty(), problem);
+        Dependencies.require(others.isEmpty(), problem);
     }
 
     private static boolean isUpAndNotLoopback(NetworkInterface nic) {
@@ -212,16 +213,6 @@ final class BrowserHarness implements BeforeEachCallback, AfterTestExecutionCall
         } catch (SocketException e) {
             return true;
         }
-    }
-
-    private static void requireOrSkip(boolean condition, String problem) {
-        if (condition) {
-            return;
-        }
-        if ("true".equals(System.getenv("CI"))) {
-            throw new AssertionError("CI=true: " + problem);
-        }
-        Assumptions.abort(problem);
     }
 
     private static java.util.logging.Logger quiet(String name, Level level) {

@@ -1,6 +1,5 @@
 package local.textchat.browser;
 
-import static org.junit.jupiter.api.Assertions.fail;
 
 import java.io.File;
 import java.io.IOException;
@@ -20,8 +19,8 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.concurrent.ThreadLocalRandom;
 
-import org.junit.jupiter.api.Assumptions;
 
+import local.textchat.support.Dependencies;
 import local.textchat.support.ServiceProcess;
 
 /**
@@ -63,13 +62,7 @@ final class Coturn implements AutoCloseable {
 
     private static Coturn start(boolean allowLoopbackPeers) {
         String binary = locate();
-        if (binary == null) {
-            String why = "turnserver is not installed (apt-get install coturn; .ci/run does it)";
-            if ("true".equals(System.getenv("CI"))) {
-                fail(why);
-            }
-            Assumptions.abort(why);
-        }
+        Dependencies.require(binary != null, "turnserver is not installed (apt-get install coturn; .ci/run does it)");
         int port = freePort();
         Path dir = Path.of("target", "coturn-" + port).toAbsolutePath();
         String secret = "turn-secret-" + Long.toHexString(ThreadLocalRandom.current().nextLong());

@@ -1,13 +1,13 @@
 package local.textchat.browser;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+import local.textchat.containers.ContainerTarget;
 import local.textchat.support.TestServer;
 
 /**
@@ -31,8 +31,8 @@ class DeployedChatIT {
     @RegisterExtension
     @Order(2)
     final BrowserHarness browser = BrowserHarness.against(() -> {
+        ContainerTarget.required(ContainerTarget.class, "loads the page the container serves");
         server = TestServer.start();
-        assumeTrue(server.target().servletContainer(), "needs a container that serves the page");
         return server.baseUri();
     });
 

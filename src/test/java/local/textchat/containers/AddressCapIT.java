@@ -1,7 +1,6 @@
 package local.textchat.containers;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -27,8 +26,8 @@ class AddressCapIT {
 
     @BeforeEach
     void start() {
+        ContainerTarget.required(ContainerTarget.class, "checks how a container hands over the client's address");
         server = TestServer.start();
-        assumeTrue(server.target().servletContainer(), "needs a container");
     }
 
     @AfterEach

@@ -85,6 +85,20 @@ public abstract class ContainerTarget implements Target {
         }
     }
 
+    /**
+     * The current target as a {@code kind}, for tests that check what only that container has
+     * ({@code why}); the pom runs them only in its executions, so anything else is a mistake in
+     * the build and fails rather than skips.
+     */
+    public static <T extends ContainerTarget> T required(Class<T> kind, String why) {
+        Target current = Target.current();
+        if (!kind.isInstance(current)) {
+            throw new AssertionError("this test " + why + ", so it runs only on " + kind.getSimpleName()
+                    + " (a containers-* execution in pom.xml); the target here is " + current.name());
+        }
+        return kind.cast(current);
+    }
+
     /** Stop every container this JVM started. */
     static void stopAll() {
         synchronized (STARTED) {

@@ -2,7 +2,6 @@ package local.textchat.containers;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -17,7 +16,6 @@ import java.util.zip.ZipFile;
 
 import org.junit.jupiter.api.Test;
 
-import local.textchat.support.Target;
 
 /**
  * The WAR bundles JSON-P and JSON-B (Tomcat has neither). WildFly puts its own API modules in
@@ -31,7 +29,7 @@ class JsonLibrariesIT {
 
     @Test
     void theWarBundlesTheJsonLibrariesWildFlyHas() throws IOException {
-        assumeTrue(Target.current() instanceof WildFlyTarget, "compares with the WildFly distribution");
+        ContainerTarget.required(WildFlyTarget.class, "compares with the WildFly distribution");
         Map<String, String> bundled = new TreeMap<>();
         try (ZipFile war = new ZipFile(ContainerTarget.war().toFile())) {
             war.stream().map(entry -> entry.getName())

@@ -2,7 +2,6 @@ package local.textchat.containers;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -21,8 +20,8 @@ class OriginFilterIT {
 
     @BeforeEach
     void start() {
+        ContainerTarget.required(ContainerTarget.class, "checks the servlet filter in front of the handshake");
         server = TestServer.start();
-        assumeTrue(server.target().servletContainer(), "needs a servlet container");
     }
 
     @AfterEach

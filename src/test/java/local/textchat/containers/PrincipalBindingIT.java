@@ -3,7 +3,6 @@ package local.textchat.containers;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -18,7 +17,6 @@ import org.junit.jupiter.api.Test;
 
 import local.textchat.support.Deployment;
 import local.textchat.support.RawClient;
-import local.textchat.support.Target;
 import local.textchat.support.WsClient;
 
 /**
@@ -34,8 +32,8 @@ class PrincipalBindingIT {
 
     @BeforeEach
     void deploy() {
-        assumeTrue(Target.current() instanceof TomcatTarget, "BASIC authentication is set up in the Tomcat tests");
-        deployment = ((TomcatTarget) Target.current()).authenticatedDeployment();
+        deployment = ContainerTarget.required(TomcatTarget.class, "needs BASIC authentication, set up in the test Tomcat")
+                .authenticatedDeployment();
         URI base = deployment.baseUri();
         signal = URI.create("ws://" + base.getHost() + ":" + base.getPort() + base.getPath() + "signal");
     }

@@ -2,7 +2,6 @@ package local.textchat.containers;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import jakarta.json.JsonObject;
 
@@ -25,9 +24,8 @@ class RegistryIT {
 
     @BeforeEach
     void start() {
+        container = ContainerTarget.required(ContainerTarget.class, "compares the registry with the container's CDI");
         server = TestServer.start();
-        assumeTrue(server.target() instanceof ContainerTarget, "needs a container");
-        container = (ContainerTarget) server.target();
     }
 
     @AfterEach
