@@ -118,19 +118,14 @@ public final class ClusterRegistry extends MapRegistry {
     public Claim claim(String name, Connection connection, String token) {
         String key = Names.key(name);
         synchronized (lock) {
-            User existing = byConnection.get(connection);
-            if (existing != null) {
-                return new Claim.AlreadyLoggedIn(existing);
-            }
             User holder = byKey.get(key);
-            if (holder != null && !holder.remote()) {
-                // Held on this node: decided here, as on a single node (the store learns the new token at the next renewal).
-                if (!Tokens.matches(token, holder.token())) {
-                    return new Claim.Taken();
-                }
-                Claim.Resumed resumed = resumeHere(holder, connection, Tokens.next());
+            // Held on this node: decided here, as on a single node (the store learns the new token at the next renewal).
+            Claim decided = decideHere(holder == null || holder.remote() ? null : holder, connection, token);
+            if (decided instanceof Claim.Resumed) {
                 timer.execute(() -> renew(List.of(lease(holder))));
-                return resumed;
+            }
+            if (decided != null) {
+                return decided;
             }
             if (holder == null && byKey.size() >= maxUsers) {
                 return new Claim.Full();

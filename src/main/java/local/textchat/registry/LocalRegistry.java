@@ -29,16 +29,9 @@ public class LocalRegistry extends MapRegistry {
     public Claim claim(String name, Connection connection, String token) {
         String key = Names.key(name);
         synchronized (lock) {
-            User existing = byConnection.get(connection);
-            if (existing != null) {
-                return new Claim.AlreadyLoggedIn(existing);
-            }
-            User holder = byKey.get(key);
-            if (holder != null) {
-                if (!Tokens.matches(token, holder.token())) {
-                    return new Claim.Taken();
-                }
-                return resumeHere(holder, connection, Tokens.next());
+            Claim decided = decideHere(byKey.get(key), connection, token);
+            if (decided != null) {
+                return decided;
             }
             if (byKey.size() >= maxUsers) {
                 return new Claim.Full();

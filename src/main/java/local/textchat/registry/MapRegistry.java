@@ -98,6 +98,25 @@ public abstract class MapRegistry implements Registry {
         return byKey.get(user.key()) == user;
     }
 
+    /**
+     * The part of a claim this node decides alone, under the lock: {@code connection} already
+     * logged in, or {@code heldHere} (the user holding the name on this node, or null) resumed
+     * with the right token or refused. Null when neither applies and the caller decides.
+     */
+    protected Claim decideHere(User heldHere, Connection connection, String token) {
+        User existing = byConnection.get(connection);
+        if (existing != null) {
+            return new Claim.AlreadyLoggedIn(existing);
+        }
+        if (heldHere == null) {
+            return null;
+        }
+        if (!Tokens.matches(token, heldHere.token())) {
+            return new Claim.Taken();
+        }
+        return resumeHere(heldHere, connection, Tokens.next());
+    }
+
     /** {@code holder} resumes on {@code connection} with a new token. Called under the lock. */
     protected Claim.Resumed resumeHere(User holder, Connection connection, String token) {
         Connection previous = holder.connection();
