@@ -364,6 +364,25 @@ final class ChatTab {
     }
 
     /**
+     * How the newest peer connection was set up: {@code gathered} (the addresses of its local
+     * candidates, from getStats), {@code iceServers} (as JSON) and {@code iceTransportPolicy}
+     * (from getConfiguration).
+     */
+    @SuppressWarnings("unchecked")
+    Map<String, Object> iceSetUp() {
+        return (Map<String, Object>) asyncScript("""
+                const done = arguments[arguments.length - 1];
+                const pc = window.__textchatTest.peerConnections.at(-1);
+                pc.getStats().then((report) => {
+                  const gathered = [];
+                  report.forEach((s) => { if (s.type === 'local-candidate') gathered.push(s.address); });
+                  const config = pc.getConfiguration();
+                  done({ gathered, iceServers: JSON.stringify(config.iceServers), iceTransportPolicy: config.iceTransportPolicy });
+                }, (error) => done({ error: String(error) }));
+                """);
+    }
+
+    /**
      * Epoch milliseconds at which the newest peer connection was created ({@code kind} "created"),
      * or first reached {@code state} ({@code kind} "connection" or "ice") after {@code after}; null if not yet.
      */

@@ -19,26 +19,6 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /** The peer connection uses what the server says and nothing but loopback in the tests. */
 class LoopbackRouteBrowserIT {
 
-    private static final String ROUTE = """
-            const done = arguments[arguments.length - 1];
-            const pc = window.__textchatTest.peerConnections.at(-1);
-            pc.getStats().then((report) => {
-              let pair = null;
-              report.forEach((s) => {
-                if (s.type === 'transport' && s.selectedCandidatePairId) pair = report.get(s.selectedCandidatePairId);
-              });
-              const local = [];
-              report.forEach((s) => { if (s.type === 'local-candidate') local.push(s.address); });
-              done({
-                local: pair ? report.get(pair.localCandidateId).address : null,
-                remote: pair ? report.get(pair.remoteCandidateId).address : null,
-                gathered: local,
-                iceServers: JSON.stringify(pc.getConfiguration().iceServers),
-                iceTransportPolicy: pc.getConfiguration().iceTransportPolicy,
-              });
-            }, (error) => done({ error: String(error) }));
-            """;
-
     @RegisterExtension
     final BrowserHarness browser = new BrowserHarness();
 
@@ -54,15 +34,15 @@ class LoopbackRouteBrowserIT {
         assertFalse(loginIceUrls.isEmpty());
 
         for (ChatTab tab : List.of(alice, bob)) {
-            @SuppressWarnings("unchecked")
-            Map<String, Object> route = (Map<String, Object>) tab.asyncScript(ROUTE);
-            assertEquals("127.0.0.1", route.get("local"), tab.name() + ": " + route);
-            assertEquals("127.0.0.1", route.get("remote"), tab.name() + ": " + route);
-            assertEquals(List.of("127.0.0.1"), ((List<?>) route.get("gathered")).stream().distinct().toList(),
-                    tab.name() + " gathered candidates on other interfaces: " + route);
-            JsonArray used = Json.createReader(new StringReader((String) route.get("iceServers"))).readArray();
+            Map<String, Map<String, Object>> pair = tab.selectedPair();
+            assertEquals("127.0.0.1", pair.get("local").get("address"), tab.name() + ": " + pair);
+            assertEquals("127.0.0.1", pair.get("remote").get("address"), tab.name() + ": " + pair);
+            Map<String, Object> setUp = tab.iceSetUp();
+            assertEquals(List.of("127.0.0.1"), ((List<?>) setUp.get("gathered")).stream().distinct().toList(),
+                    tab.name() + " gathered candidates on other interfaces: " + setUp);
+            JsonArray used = Json.createReader(new StringReader((String) setUp.get("iceServers"))).readArray();
             assertEquals(loginIceUrls, iceUrls(used), tab.name() + " must use exactly the login reply's iceServers");
-            assertEquals(login.getString("iceTransportPolicy", "all"), route.get("iceTransportPolicy"));
+            assertEquals(login.getString("iceTransportPolicy", "all"), setUp.get("iceTransportPolicy"));
             // The page shows the same route in its connection details.
             tab.await("127.0.0.1 at both ends in the call details",
                     d -> "127.0.0.1".equals(tab.element("call-route").getAttribute("data-local"))

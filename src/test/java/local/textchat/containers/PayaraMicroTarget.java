@@ -25,12 +25,8 @@ public final class PayaraMicroTarget extends ContainerTarget {
         this.base = base;
     }
 
-    public static PayaraMicroTarget start() {
-        return start(DEFAULTS);
-    }
-
     /** Payara Micro running the WAR with {@code settings} as system properties. */
-    static PayaraMicroTarget start(Map<String, String> settings) {
+    public static PayaraMicroTarget start(Map<String, String> settings) {
         long launched = System.nanoTime();
         Path work = freshWork();
         int port = freePort();

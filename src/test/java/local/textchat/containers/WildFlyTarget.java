@@ -39,12 +39,8 @@ public final class WildFlyTarget extends ContainerTarget {
         this.deployments = deployments;
     }
 
-    public static WildFlyTarget start() {
-        return start(DEFAULTS);
-    }
-
     /** WildFly running the WAR with {@code settings} as environment variables. */
-    static WildFlyTarget start(Map<String, String> settings) {
+    public static WildFlyTarget start(Map<String, String> settings) {
         long launched = System.nanoTime();
         Path home = runtime();
         Path work = freshWork();

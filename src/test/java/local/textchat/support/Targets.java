@@ -24,8 +24,8 @@ final class Targets {
                 current = switch (name) {
                     case "tyrus" -> new TyrusTarget();
                     case "tomcat-10.1", "tomcat-11" -> TomcatTarget.start(name);
-                    case "payara" -> PayaraMicroTarget.start();
-                    case "wildfly" -> WildFlyTarget.start();
+                    case "payara" -> PayaraMicroTarget.start(TestServer.DEFAULTS);
+                    case "wildfly" -> WildFlyTarget.start(TestServer.DEFAULTS);
                     default -> throw new IllegalArgumentException("unknown textchat.target " + name
                             + "; one of tyrus, tomcat-10.1, tomcat-11, payara, wildfly");
                 };
