@@ -7,6 +7,7 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 
+import local.textchat.protocol.Names;
 import local.textchat.protocol.ServerMessage;
 
 /**
@@ -47,6 +48,24 @@ public abstract class MapRegistry implements Registry {
     @Override
     public boolean paired(User a, User b) {
         return a.peers.contains(b);
+    }
+
+    @Override
+    public Optional<User> peerNamed(User me, String name) {
+        // A call has one peer or two: scanning them beats finding the name among everyone (and,
+        // in a cluster, asking the store about a name this node does not know).
+        for (User peer : me.peers) {
+            if (peer.name().equals(name)) {
+                return Optional.of(peer);
+            }
+        }
+        String key = Names.key(name);
+        for (User peer : me.peers) {
+            if (peer.key().equals(key)) {
+                return Optional.of(peer);
+            }
+        }
+        return Optional.empty();
     }
 
     @Override

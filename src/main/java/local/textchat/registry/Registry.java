@@ -40,6 +40,9 @@ public interface Registry {
     /** Whether {@code a} and {@code b} are in a call. */
     boolean paired(User a, User b);
 
+    /** The user {@code me} is in a call with under {@code name} (any case), if any. */
+    Optional<User> peerNamed(User me, String name);
+
     /** End the call between {@code a} and {@code b}; false if there was none. */
     boolean unpair(User a, User b);
 

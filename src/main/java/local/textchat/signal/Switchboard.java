@@ -248,13 +248,16 @@ public final class Switchboard {
     }
 
     private void withPeer(User me, String peerName, String what, Consumer<User> action) {
-        Optional<User> peer = registry.find(peerName).filter(p -> registry.paired(me, p));
+        Optional<User> peer = registry.peerNamed(me, peerName);
         if (peer.isEmpty()) {
-            refuse(me, ErrorCode.NOT_IN_CALL,
-                    "cannot send " + what + " to \"" + peerName + "\": you are not in a call with them");
+            refuse(me, ErrorCode.NOT_IN_CALL, notInCall(what, peerName));
             return;
         }
         action.accept(peer.get());
+    }
+
+    private static String notInCall(String what, String peerName) {
+        return "cannot send " + what + " to \"" + peerName + "\": you are not in a call with them";
     }
 
     private void refuse(User to, ErrorCode code, String message) {
@@ -310,9 +313,8 @@ public final class Switchboard {
                 to.send(message);
             } else {
                 // The sender's node still had the call; this side had ended it meanwhile.
-                String what = message instanceof ServerMessage.Answer ? "answer" : "candidate";
                 from.send(ServerMessage.Error.of(ErrorCode.NOT_IN_CALL,
-                        "cannot send " + what + " to \"" + to.name() + "\": you are not in a call with them"));
+                        notInCall(message instanceof ServerMessage.Answer ? "answer" : "candidate", to.name())));
             }
         }
 

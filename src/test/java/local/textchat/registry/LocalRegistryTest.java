@@ -75,6 +75,22 @@ class LocalRegistryTest {
     }
 
     @Test
+    void aPeerIsFoundByNameInAnyCaseAndOnlyWhileInACall() {
+        User me = claim("me", new Recorder());
+        User strasse = claim("Straße", new Recorder());
+        User other = claim("other", new Recorder());
+        assertEquals(Optional.empty(), registry.peerNamed(me, "Straße"), "online but not in a call");
+        assertTrue(registry.pair(me, strasse));
+        assertEquals(Optional.of(strasse), registry.peerNamed(me, "Straße"));
+        assertEquals(Optional.of(strasse), registry.peerNamed(me, "STRASSE"));
+        assertEquals(Optional.empty(), registry.peerNamed(me, "other"));
+        assertEquals(Optional.of(me), registry.peerNamed(strasse, "ME"));
+        registry.unpair(me, strasse);
+        assertEquals(Optional.empty(), registry.peerNamed(me, "Straße"));
+        assertTrue(registry.find("other").isPresent() && registry.find("other").get() == other);
+    }
+
+    @Test
     void pairingsAreSymmetricAndEndOnRelease() {
         Recorder ca = new Recorder();
         User a = claim("a", ca);
