@@ -12,6 +12,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
 import jakarta.websocket.CloseReason;
+import jakarta.websocket.SendHandler;
 import jakarta.websocket.SendResult;
 import jakarta.websocket.Session;
 
@@ -51,6 +52,8 @@ final class Outbox implements Connection {
     private final AtomicInteger wip = new AtomicInteger();
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile boolean inFlight;
+    /** One completion handler for every send (a method reference would be a new object each time). */
+    private final SendHandler onSent = this::sent;
     /** Set by {@link #close}: the close frame to send once nothing is in flight. */
     private volatile CloseReason closing;
     private final AtomicBoolean closeSent = new AtomicBoolean();
@@ -194,7 +197,7 @@ final class Outbox implements Connection {
                 session.getAsyncRemote().sendPing(ByteBuffer.allocate(0));
                 sent(new SendResult());
             } else {
-                session.getAsyncRemote().sendObject(item, this::sent);
+                session.getAsyncRemote().sendObject(item, onSent);
             }
         } catch (VirtualMachineError e) {
             throw e;
