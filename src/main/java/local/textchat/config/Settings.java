@@ -137,6 +137,9 @@ public record Settings(int maxMessageBytes, JsonArray iceServers, int sendBacklo
 
     /** The shared secret comes from {@code turnSecret}, or from the file named by {@code turnSecretFile}. */
     private static TurnCredentials turnCredentials(UnaryOperator<String> lookup, List<String> urls) {
+        if (urls.isEmpty()) {
+            return null; // TURN off: the secret (and its file) is not read
+        }
         String secret = lookup.apply(TURN_SECRET);
         String file = lookup.apply(TURN_SECRET_FILE);
         if ((secret == null || secret.isBlank()) && file != null && !file.isBlank()) {
@@ -146,11 +149,7 @@ public record Settings(int maxMessageBytes, JsonArray iceServers, int sendBacklo
                 throw new IllegalArgumentException(TURN_SECRET_FILE + " names a file that cannot be read: " + file);
             }
         }
-        boolean hasSecret = secret != null && !secret.isBlank();
-        if (urls.isEmpty()) {
-            return null;
-        }
-        if (!hasSecret) {
+        if (secret == null || secret.isBlank()) {
             throw new IllegalArgumentException(TURN_URLS + " is set but neither " + TURN_SECRET + " nor "
                     + TURN_SECRET_FILE + " gives the shared secret");
         }

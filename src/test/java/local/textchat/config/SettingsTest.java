@@ -90,4 +90,13 @@ class SettingsTest {
         assertEquals("relay", s.iceTransportPolicy());
         assertFalse(s.toString().contains("s3cr3t"), "settings print no secret");
     }
+
+    @Test
+    void withoutTurnUrlsTheSecretFileIsNotRead(@TempDir Path dir) {
+        Settings s = from(Map.of("textchat.turnSecretFile", dir.resolve("missing").toString()));
+        assertEquals(null, s.turn());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> from(Map.of(
+                "textchat.turnUrls", "turn:127.0.0.1:3478", "textchat.turnSecretFile", dir.resolve("missing").toString())));
+        assertTrue(e.getMessage().contains("cannot be read"), e::getMessage);
+    }
 }
