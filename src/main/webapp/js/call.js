@@ -11,20 +11,27 @@ const RESTART_BACKOFF_MS = [2_000, 4_000, 8_000];
 const RECOVERY_LIMIT_MS = 60_000;
 
 /**
+ * The key the server compares names by (protocol/Names.key): NFC, then upper- and lower-cased
+ * (so ß, SS and ss are one name), then NFC again.
+ */
+export function nameKey(name) {
+  return name.normalize('NFC').toUpperCase().toLowerCase().normalize('NFC');
+}
+
+/**
  * A strict order on names that both ends compute alike. When two calls cross (glare), the
  * smaller name's offer wins; the larger name is the "polite" side that yields.
  */
 export function outranks(self, peer) {
-  const a = self.normalize('NFC').toLowerCase();
-  const b = peer.normalize('NFC').toLowerCase();
+  const a = nameKey(self);
+  const b = nameKey(peer);
   if (a !== b) return a < b;
   return self < peer;
 }
 
-/** Whether two names are the same user (the server compares them case-insensitively). */
+/** Whether two names are the same user, as the server decides it. */
 export function sameName(a, b) {
-  return typeof a === 'string' && typeof b === 'string'
-    && a.normalize('NFC').toLowerCase() === b.normalize('NFC').toLowerCase();
+  return typeof a === 'string' && typeof b === 'string' && nameKey(a) === nameKey(b);
 }
 
 /**

@@ -17,6 +17,7 @@ import jakarta.json.Json;
 import jakarta.json.JsonObject;
 
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -90,6 +91,24 @@ class CallBrowserIT {
         bob.send("Forgot to ask: shall I bring the slides?");
         alice.awaitMessage("Forgot to ask: shall I bring the slides?", false);
         bob.awaitDelivered("Forgot to ask: shall I bring the slides?");
+    }
+
+    /** The server takes ß, SS and ss as one name; so must the page, or the answer is dropped. */
+    @Test
+    void callingANameTypedInAnotherCaseConnects() {
+        ChatTab alice = browser.openTab();
+        alice.signInAndWait("alice");
+        ChatTab bob = browser.openTab();
+        bob.signInAndWait("Straße");
+        alice.awaitUser("Straße");
+
+        alice.callByName("STRASSE");
+        bob.awaitIncomingCallFrom("alice");
+        bob.accept();
+        alice.awaitCallState("connected");
+        bob.awaitCallState("connected");
+        alice.send("Grüß dich");
+        bob.awaitMessage("Grüß dich", false);
     }
 
     @ParameterizedTest(name = "in {0}")
