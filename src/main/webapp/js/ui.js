@@ -16,16 +16,18 @@ function element(tag, { className, text, attrs = {} } = {}) {
 /** Events: `signin` (name), `call` (name), `accept`, `decline`, `hangup`, `send` (text). */
 export class UI extends Emitter {
   #t;
-  #language;
   #time;
+  #collator;
+  /** The online list's items by name. */
+  #users = new Map();
   #el;
   #unread = 0;
 
   constructor(doc, t, language) {
     super();
     this.#t = t;
-    this.#language = language;
     this.#time = new Intl.DateTimeFormat(language, { hour: '2-digit', minute: '2-digit' });
+    this.#collator = new Intl.Collator(language, { sensitivity: 'base' });
     const byId = (id) => doc.getElementById(id);
     this.#el = {
       connection: byId('connection-status'),
@@ -155,13 +157,28 @@ export class UI extends Emitter {
   // --- people -----------------------------------------------------------------------------
 
   setUsers(names) {
-    this.#el.userList.replaceChildren();
-    for (const name of names) this.addUser(name);
+    this.#users.clear();
+    const sorted = [...new Set(names)].sort((a, b) => this.#collator.compare(a, b));
+    this.#el.userList.replaceChildren(...sorted.map((name) => this.#userEntry(name)));
     this.#updateEmptyList();
   }
 
   addUser(name) {
-    if (this.#userItem(name)) return;
+    if (this.#users.has(name)) return;
+    const item = this.#userEntry(name);
+    const next = [...this.#el.userList.children].find((other) => this.#collator.compare(other.dataset.name, name) > 0);
+    this.#el.userList.insertBefore(item, next ?? null);
+    this.#updateEmptyList();
+  }
+
+  removeUser(name) {
+    this.#users.get(name)?.remove();
+    this.#users.delete(name);
+    this.#updateEmptyList();
+  }
+
+  /** A new list item for `name`, remembered in #users (the caller puts it in the list). */
+  #userEntry(name) {
     const item = element('li', { className: 'user', attrs: { 'data-testid': 'user' } });
     item.dataset.name = name;
     const avatar = element('span', { className: 'avatar', text: initial(name), attrs: { 'aria-hidden': 'true' } });
@@ -172,19 +189,8 @@ export class UI extends Emitter {
       attrs: { type: 'button', 'data-call': '', 'data-testid': 'call-user', 'aria-label': this.#t('people.call-label', { name }) },
     });
     item.append(avatar, label, button);
-    const collator = new Intl.Collator(this.#language, { sensitivity: 'base' });
-    const next = [...this.#el.userList.children].find((other) => collator.compare(other.dataset.name, name) > 0);
-    this.#el.userList.insertBefore(item, next ?? null);
-    this.#updateEmptyList();
-  }
-
-  removeUser(name) {
-    this.#userItem(name)?.remove();
-    this.#updateEmptyList();
-  }
-
-  #userItem(name) {
-    return [...this.#el.userList.children].find((item) => item.dataset.name === name) ?? null;
+    this.#users.set(name, item);
+    return item;
   }
 
   #updateEmptyList() {

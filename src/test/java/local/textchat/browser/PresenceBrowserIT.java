@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -36,6 +37,23 @@ class PresenceBrowserIT {
 
         bob.close();
         alice.awaitNoUser("bob"); // from the "offline" event
+    }
+
+    /** Alphabetical whichever way a name arrives: in the login reply's list or by an "online" event. */
+    @Test
+    void theOnlineListIsInAlphabeticalOrder() {
+        ChatTab zoe = browser.openTab();
+        zoe.signInAndWait("zoe");
+        ChatTab adam = browser.openTab();
+        adam.signInAndWait("Adam");
+        ChatTab mia = browser.openTab();
+        mia.signInAndWait("mia");
+        mia.awaitUser("zoe");
+        assertEquals(List.of("Adam", "zoe"), mia.onlineUsers());
+        adam.awaitUser("mia");
+        assertEquals(List.of("mia", "zoe"), adam.onlineUsers());
+        zoe.awaitUser("mia");
+        assertEquals(List.of("Adam", "mia"), zoe.onlineUsers());
     }
 
     @ParameterizedTest(name = "in {0}")
