@@ -46,28 +46,6 @@ public final class ClusterRegistry extends MapRegistry {
     /** How often the liveness of the nodes that this node's users have calls with is checked. */
     private static final long DEATH_CHECK_MILLIS = 1000;
 
-    private static final Events NO_EVENTS = new Events() {
-        @Override
-        public void joined(User user) {
-        }
-
-        @Override
-        public void departed(Departure departure) {
-        }
-
-        @Override
-        public void relayed(User from, User to, ServerMessage message) {
-        }
-
-        @Override
-        public void resumedElsewhere(User user, Connection previous) {
-        }
-
-        @Override
-        public void lost(Departure departure) {
-        }
-    };
-
     /** A resume on this node of a user whose socket was on another node, waiting for the handoff. */
     private record PendingResume(Lease previous, Connection connection, String token, CompletableFuture<User> done) {
     }
@@ -79,7 +57,7 @@ public final class ClusterRegistry extends MapRegistry {
     private final ConcurrentMap<String, PendingResume> resuming = new ConcurrentHashMap<>();
     private final ScheduledThreadPoolExecutor timer;
     private final int maxUsers;
-    private volatile Events events = NO_EVENTS;
+    private volatile Events events = Events.NONE;
     /** When the link to the store last came up (System.nanoTime), or -1 while it is down. */
     private volatile long upSince = -1;
 

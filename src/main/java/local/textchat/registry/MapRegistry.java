@@ -1,7 +1,6 @@
 package local.textchat.registry;
 
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -27,11 +26,6 @@ public abstract class MapRegistry implements Registry {
     @Override
     public Optional<User> userOn(Connection connection) {
         return Optional.ofNullable(byConnection.get(connection));
-    }
-
-    @Override
-    public Collection<User> online() {
-        return List.copyOf(byKey.values());
     }
 
     @Override

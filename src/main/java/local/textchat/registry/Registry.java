@@ -1,6 +1,5 @@
 package local.textchat.registry;
 
-import java.util.Collection;
 import java.util.Optional;
 
 import local.textchat.protocol.ServerMessage;
@@ -30,9 +29,6 @@ public interface Registry {
 
     /** The user currently holding {@code name} (compared case-insensitively), if any. */
     Optional<User> find(String name);
-
-    /** Everyone holding a name now, suspended users and (in a cluster) users on other nodes included. */
-    Collection<User> online();
 
     /** Put {@code a} and {@code b} in a call; false if either has gone away meanwhile. */
     boolean pair(User a, User b);
@@ -84,23 +80,32 @@ public interface Registry {
     /** What other nodes of a cluster did that this node's users must hear about. */
     interface Events {
 
+        /** Nobody listening (a registry before its switchboard exists). */
+        Events NONE = new Events() {
+        };
+
         /** {@code user}, on another node, logged in. */
-        void joined(User user);
+        default void joined(User user) {
+        }
 
         /** A user on another node went away, or its node died; {@code formerPeers} are on this node. */
-        void departed(Departure departure);
+        default void departed(Departure departure) {
+        }
 
         /** {@code from}, on another node, sent {@code message} to {@code to}, on this node. */
-        void relayed(User from, User to, ServerMessage message);
+        default void relayed(User from, User to, ServerMessage message) {
+        }
 
         /** {@code user} resumed on another node: its socket here, {@code previous}, is to be closed. */
-        void resumedElsewhere(User user, Connection previous);
+        default void resumedElsewhere(User user, Connection previous) {
+        }
 
         /**
          * This node lost the name of one of its users (it was cut off from the cluster for longer
          * than the lease, and someone else took the name meanwhile): close its socket.
          */
-        void lost(Departure departure);
+        default void lost(Departure departure) {
+        }
     }
 
     /** The cluster's shared store cannot be reached, so the operation could not be done. */
