@@ -207,8 +207,11 @@ class TurnBrowserIT {
         double restarted = System.currentTimeMillis();
         coturn.restart();
         report(kind + ", turnserver answering after its launch", Math.round(System.currentTimeMillis() - restarted));
-        alice.awaitCallState("connected");
-        bob.awaitCallState("connected");
+        // Usually back within a second (the restart in progress finds the relay); else by the caller's
+        // next restart, at most 8 s later, plus Firefox's up to ~10 s to give up on a stale attempt.
+        Duration recovery = Duration.ofSeconds(30);
+        alice.await("call state connected after the TURN restart", recovery, d -> "connected".equals(d.callState()));
+        bob.await("call state connected after the TURN restart", recovery, d -> "connected".equals(d.callState()));
         double back = Math.max(alice.connectionEventAt("ice", "connected", restarted),
                 bob.connectionEventAt("ice", "connected", restarted));
         report(kind + ", recovery after the TURN restart (launch to ICE connected on both)", Math.round(back - restarted));
