@@ -1,20 +1,21 @@
 package local.textchat.cluster;
 
-import local.textchat.config.Settings;
-import local.textchat.registry.ClusterRegistry;
+import local.textchat.cluster.redis.RedisBus;
+import local.textchat.config.ClusterSettings;
 import local.textchat.registry.Registry;
+import local.textchat.registry.Users;
 
 /**
  * Cluster mode's entry point. Kept apart so that a single node never loads a class of the Redis
- * client: nothing else refers to this package.
+ * client: only cluster mode calls this, and only {@code cluster.redis} refers to Lettuce.
  */
 public final class Cluster {
 
     private Cluster() {
     }
 
-    /** This node's registry in the cluster that {@code settings.cluster()} describes, joined. */
-    public static Registry join(Settings settings) {
-        return new ClusterRegistry(new RedisBus(settings.cluster()), settings.maxUsers()).start();
+    /** This node's registry in the cluster that {@code settings} describe, joined, over {@code users}. */
+    public static Registry join(ClusterSettings settings, Users users, int maxUsers) {
+        return new Registry(users, new ClusterNode(new RedisBus(settings), users, maxUsers).start());
     }
 }

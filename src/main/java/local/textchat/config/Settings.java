@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.UnaryOperator;
 
@@ -77,16 +78,30 @@ public record Settings(int maxMessageBytes, JsonArray iceServers, int sendBacklo
         return load(key -> null);
     }
 
-    /** Settings from {@code contextParams} (may answer null), system properties and the environment. */
+    /**
+     * A deployment's settings: {@code contextParams} (may answer null), overridden by system
+     * properties, overridden by environment variables.
+     */
     public static Settings load(UnaryOperator<String> contextParams) {
-        UnaryOperator<String> lookup = key -> {
+        return parse(key -> {
             String env = System.getenv(envName(key));
             if (env != null) {
                 return env;
             }
             String property = System.getProperty(key);
             return property != null ? property : contextParams.apply(key);
-        };
+        });
+    }
+
+    /**
+     * Exactly {@code values} (keys like {@code textchat.maxUsers}) over the defaults, whatever the
+     * JVM's system properties and environment say: how tests and embedders configure an application.
+     */
+    public static Settings of(Map<String, String> values) {
+        return parse(values::get);
+    }
+
+    private static Settings parse(UnaryOperator<String> lookup) {
         int pingInterval = intSetting(lookup, PING_INTERVAL_SECONDS, 25, 1);
         int idleTimeout = intSetting(lookup, IDLE_TIMEOUT_SECONDS, 60, 1);
         if (idleTimeout <= pingInterval) {

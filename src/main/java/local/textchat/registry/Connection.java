@@ -21,4 +21,9 @@ public interface Connection {
     default boolean isOpen() {
         return true;
     }
+
+    /** Whether the socket is on this node (false for a user whose socket is on another node of a cluster). */
+    default boolean local() {
+        return true;
+    }
 }

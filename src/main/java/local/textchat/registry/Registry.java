@@ -2,87 +2,184 @@ package local.textchat.registry;
 
 import java.util.Optional;
 
+import local.textchat.protocol.Names;
 import local.textchat.protocol.ServerMessage;
 
 /**
- * Who is online and who is in a call with whom: the one place that answers "where does this
- * user live, and how does a message reach them". Knows nothing of JSON or WebSockets.
+ * Who is online and who is in a call with whom, and how a message reaches a user: what the
+ * switchboard asks. Knows nothing of JSON or WebSockets.
  *
- * <p>{@link LocalRegistry} keeps everything in this JVM. {@link ClusterRegistry} shares names,
- * resume tokens and presence with the other nodes of a cluster and reaches users on other nodes
- * through their node; what happens on other nodes that this node's users must hear about is
- * reported to the {@link Events} given to {@link #listen}.
+ * <p>Composed, the same in both modes: this node's {@link Users} (its sockets, everyone it knows
+ * of, the calls), and a {@link NameStore} that decides who holds which name and reaches users on
+ * other nodes ({@link LocalNames} on a single node; the cluster's node, over a shared store, in a
+ * cluster). What happens elsewhere that this node's users must hear about is reported to the
+ * {@link Events} given to {@link #listen}; so is every message routed to a user of this node, so
+ * that one place ({@link Events#relayed}) applies the receiving side of the rules.
  */
-public interface Registry {
+public final class Registry {
+
+    private final Users users;
+    private final NameStore names;
+    private volatile Events events = Events.NONE;
+
+    public Registry(Users users, NameStore names) {
+        this.users = users;
+        this.names = names;
+    }
+
+    /** A single node's registry: names in memory, at most {@code maxUsers} of them. */
+    public static Registry local(Users users, int maxUsers) {
+        return new Registry(users, new LocalNames(users, maxUsers));
+    }
+
+    /** This node's users: the state behind every answer here. */
+    public Users users() {
+        return users;
+    }
+
+    /** The store that decides names: {@link LocalNames}, or the cluster's node. */
+    public NameStore names() {
+        return names;
+    }
+
+    /** Report what happens elsewhere, and every message routed to a user of this node, to {@code events}. */
+    public void listen(Events events) {
+        this.events = events;
+        names.listen(events);
+    }
 
     /**
      * Atomically claim {@code name} (already NFC and valid) for {@code connection}. With the
      * {@code token} of the name's current holder, the holder is resumed on this connection
-     * instead; a wrong or absent token makes it a plain claim.
+     * instead; a wrong or absent token makes it a plain claim. <b>May block</b> in a cluster
+     * (see {@link NameStore#claim}).
      *
      * @throws Unavailable if the claim needs the cluster's shared store and it cannot be reached
      */
-    Claim claim(String name, Connection connection, String token);
+    public Claim claim(String name, Connection connection, String token) {
+        return names.claim(name, Names.key(name), connection, token);
+    }
 
     /** The user logged in on {@code connection}, if any. */
-    Optional<User> userOn(Connection connection);
+    public Optional<User> userOn(Connection connection) {
+        return users.on(connection);
+    }
 
-    /** The user currently holding {@code name} (compared case-insensitively), if any. */
-    Optional<User> find(String name);
-
-    /** Put {@code a} and {@code b} in a call; false if either has gone away meanwhile. */
-    boolean pair(User a, User b);
-
-    /** Whether {@code a} and {@code b} are in a call. */
-    boolean paired(User a, User b);
-
-    /** The user {@code me} is in a call with under {@code name} (any case), if any. */
-    Optional<User> peerNamed(User me, String name);
-
-    /** End the call between {@code a} and {@code b}; false if there was none. */
-    boolean unpair(User a, User b);
+    /** The user holding {@code name} (compared case-insensitively) as this node knows it. Never blocks. */
+    public Optional<User> find(String name) {
+        return users.withKey(Names.key(name));
+    }
 
     /**
-     * Hand {@code message} from {@code from} to {@code to}: straight to its socket when it is on
-     * this node, through its node otherwise (where {@link Events#relayed} applies the receiving
-     * side of the rules).
+     * The user holding {@code name} wherever it is: as {@link #find}, or, for a name this node has
+     * not heard of yet, from the cluster's store. <b>May block</b> for a store's time-out; the user
+     * found then counts as known here.
      */
-    void relay(User from, User to, ServerMessage message);
+    public Optional<User> reach(String name) {
+        Optional<User> known = find(name);
+        return known.isPresent() ? known : names.reach(Names.key(name));
+    }
+
+    /** Put {@code a} and {@code b} in a call; false if either has gone away meanwhile. */
+    public boolean pair(User a, User b) {
+        return users.pair(a, b);
+    }
+
+    /** Whether {@code a} and {@code b} are in a call. */
+    public boolean paired(User a, User b) {
+        return users.paired(a, b);
+    }
+
+    /** The user {@code me} is in a call with under {@code name} (any case), if any. */
+    public Optional<User> peerNamed(User me, String name) {
+        return users.peerNamed(me, name);
+    }
+
+    /** End the call between {@code a} and {@code b}; false if there was none. */
+    public boolean unpair(User a, User b) {
+        return users.unpair(a, b);
+    }
+
+    /**
+     * Hand {@code message} from {@code from} to {@code to}: for a user of this node, to
+     * {@link Events#relayed} here; for a user elsewhere, to its node, whose {@code relayed} gets it.
+     */
+    public void route(User from, User to, ServerMessage message) {
+        if (to.remote()) {
+            names.forward(from, to, message);
+        } else {
+            events.relayed(from, to, message);
+        }
+    }
 
     /**
      * Send {@code message} to every user whose socket is on this node, except {@code except}
      * (may be null). Other nodes tell their own users, from the events they get.
      */
-    void announce(ServerMessage message, User except);
+    public void announce(ServerMessage message, User except) {
+        // Only users with a socket here: a suspended user's messages would be dropped anyway.
+        for (User user : users.here()) {
+            if (user != except) {
+                user.send(message);
+            }
+        }
+    }
 
     /** Free whatever {@code connection} held: its name and its pairings. Empty if it held nothing. */
-    Optional<Departure> release(Connection connection);
+    public Optional<Departure> release(Connection connection) {
+        return users.atomically(() -> users.detach(connection).map(this::drop));
+    }
 
     /**
      * {@code connection} dropped without a close handshake: keep its user's name and pairings
      * for a resume, detached from the connection. Empty if it held nothing.
      */
-    Optional<User> suspend(Connection connection);
-
-    /** The grace period of a suspended {@code user} is over: release it unless it was resumed. */
-    Optional<Departure> expire(User user);
-
-    /** Report what happens on other nodes to {@code events} (a single node has nothing to report). */
-    default void listen(Events events) {
+    public Optional<User> suspend(Connection connection) {
+        return users.atomically(() -> {
+            Optional<User> user = users.on(connection);
+            user.ifPresent(users::suspend);
+            return user;
+        });
     }
 
-    /** Forget everyone (server shutdown); a cluster registry also leaves the cluster. */
-    void clear();
+    /** The grace period of a suspended {@code user} is over: release it unless it was resumed. */
+    public Optional<Departure> expire(User user) {
+        return users.atomically(() -> !user.suspended() || user.remote() || !users.isCurrent(user)
+                ? Optional.empty()
+                : Optional.of(drop(user)));
+    }
+
+    /** Forget everyone (server shutdown); a cluster's node also leaves the cluster. */
+    public void clear() {
+        names.close();
+        users.clear();
+    }
 
     /** How many names are held (in a cluster: cluster-wide, as this node knows it). */
-    int size();
+    public int size() {
+        return users.size();
+    }
 
-    /** What other nodes of a cluster did that this node's users must hear about. */
-    interface Events {
+    /** A user of this node leaves for good: its name is freed and its calls end. */
+    private Departure drop(User user) {
+        Departure departure = users.remove(user);
+        names.released(user);
+        return departure;
+    }
+
+    /** What other nodes of a cluster did that this node's users must hear about, and what reaches them. */
+    public interface Events {
 
         /** Nobody listening (a registry before its switchboard exists). */
         Events NONE = new Events() {
         };
+
+        /**
+         * {@code from} sent {@code message} to {@code to}, a user of this node: from this node, or
+         * from another node of a cluster. The receiving side of the rules applies here.
+         */
+        default void relayed(User from, User to, ServerMessage message) {
+        }
 
         /** {@code user}, on another node, logged in. */
         default void joined(User user) {
@@ -90,10 +187,6 @@ public interface Registry {
 
         /** A user on another node went away, or its node died; {@code formerPeers} are on this node. */
         default void departed(Departure departure) {
-        }
-
-        /** {@code from}, on another node, sent {@code message} to {@code to}, on this node. */
-        default void relayed(User from, User to, ServerMessage message) {
         }
 
         /** {@code user} resumed on another node: its socket here, {@code previous}, is to be closed. */
@@ -109,7 +202,7 @@ public interface Registry {
     }
 
     /** The cluster's shared store cannot be reached, so the operation could not be done. */
-    final class Unavailable extends RuntimeException {
+    public static final class Unavailable extends RuntimeException {
 
         public Unavailable(String message, Throwable cause) {
             super(message, cause);

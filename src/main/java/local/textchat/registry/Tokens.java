@@ -6,7 +6,7 @@ import java.security.SecureRandom;
 import java.util.Base64;
 
 /** Resume tokens: 128 random bits, URL-safe, compared in constant time. */
-final class Tokens {
+public final class Tokens {
 
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final Base64.Encoder ENCODER = Base64.getUrlEncoder().withoutPadding();
@@ -14,14 +14,14 @@ final class Tokens {
     private Tokens() {
     }
 
-    static String next() {
+    public static String next() {
         byte[] bytes = new byte[16];
         RANDOM.nextBytes(bytes);
         return ENCODER.encodeToString(bytes);
     }
 
     /** What a cluster stores instead of the token: its SHA-256, so the shared store never holds a usable token. */
-    static String hash(String token) {
+    public static String hash(String token) {
         try {
             byte[] digest = MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8));
             return ENCODER.encodeToString(digest);
@@ -30,7 +30,7 @@ final class Tokens {
         }
     }
 
-    static boolean matches(String presented, String expected) {
+    public static boolean matches(String presented, String expected) {
         if (presented == null || expected == null) {
             return false;
         }

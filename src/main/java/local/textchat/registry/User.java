@@ -1,6 +1,5 @@
 package local.textchat.registry;
 
-import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -12,7 +11,7 @@ import local.textchat.protocol.ServerMessage;
  * login keeps the object (and so its pairings) and moves it to the new socket.
  *
  * <p>In a cluster, a user whose socket is on another node is represented here by a User whose
- * connection is a {@link RemoteConnection}; its {@link #id} is the same on every node.
+ * connection is not {@linkplain Connection#local() local}; its {@link #id} is the same on every node.
  */
 public final class User {
 
@@ -23,7 +22,7 @@ public final class User {
     private volatile String token;
     /** Its socket dropped without a close handshake; the name is held for a resume. */
     private volatile boolean suspended;
-    /** The users this one is in a call with; changed only under the registry's lock. */
+    /** The users this one is in a call with; changed only by {@link Users}, under its lock. */
     final Set<User> peers = ConcurrentHashMap.newKeySet();
 
     User(String id, String name, String key, Connection connection, String token) {
@@ -64,7 +63,7 @@ public final class User {
 
     /** Whether this user's socket is on another node of the cluster. */
     public boolean remote() {
-        return connection instanceof RemoteConnection;
+        return !connection.local();
     }
 
     /** Queue {@code message} for this user (dropped while suspended: its socket is gone). */
@@ -80,29 +79,6 @@ public final class User {
 
     void suspend() {
         suspended = true;
-    }
-
-    /** Pair two users; the caller holds the registry's lock. */
-    static void link(User a, User b) {
-        a.peers.add(b);
-        b.peers.add(a);
-    }
-
-    /** Unpair two users; true if they were paired. The caller holds the registry's lock. */
-    static boolean unlink(User a, User b) {
-        boolean was = a.peers.remove(b);
-        b.peers.remove(a);
-        return was;
-    }
-
-    /** End every call of {@code user}; returns whom it was paired with. The caller holds the registry's lock. */
-    static List<User> unlinkAll(User user) {
-        List<User> peers = List.copyOf(user.peers);
-        for (User peer : peers) {
-            peer.peers.remove(user);
-        }
-        user.peers.clear();
-        return peers;
     }
 
     @Override

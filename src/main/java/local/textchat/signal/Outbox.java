@@ -6,6 +6,7 @@ import java.nio.ByteBuffer;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -42,6 +43,7 @@ final class Outbox implements Connection {
     private static final long CLOSE_WAIT_MS = 1000;
 
     private final Session session;
+    private final ScheduledExecutorService timers;
     /** Told when a send fails: the connection is gone even if the container never reports its close. */
     private final Consumer<Outbox> lost;
     private final String remoteAddress;
@@ -60,8 +62,10 @@ final class Outbox implements Connection {
     private volatile long lastHeard = System.nanoTime();
     private volatile long lastPinged = lastHeard;
 
-    Outbox(Session session, String remoteAddress, String principal, int backlogLimit, Consumer<Outbox> lost) {
+    Outbox(Session session, String remoteAddress, String principal, int backlogLimit, ScheduledExecutorService timers,
+           Consumer<Outbox> lost) {
         this.session = session;
+        this.timers = timers;
         this.lost = lost;
         this.remoteAddress = remoteAddress;
         this.principal = principal;
@@ -137,7 +141,7 @@ final class Outbox implements Connection {
         pump();
         if (!closeSent.get()) {
             try {
-                Timers.get().schedule(this::sendClose, CLOSE_WAIT_MS, TimeUnit.MILLISECONDS);
+                timers.schedule(this::sendClose, CLOSE_WAIT_MS, TimeUnit.MILLISECONDS);
             } catch (RejectedExecutionException shuttingDown) {
                 sendClose();
             }

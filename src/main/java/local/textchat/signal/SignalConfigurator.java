@@ -3,31 +3,27 @@ package local.textchat.signal;
 import java.lang.System.Logger.Level;
 import java.security.Principal;
 import java.util.List;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 
 import jakarta.websocket.HandshakeResponse;
 import jakarta.websocket.server.HandshakeRequest;
 import jakarta.websocket.server.ServerEndpointConfig;
 
-import local.textchat.cluster.Cluster;
-import local.textchat.config.ContextParams;
-import local.textchat.config.Settings;
 import local.textchat.policy.OriginPolicy;
-import local.textchat.registry.LocalRegistry;
-import local.textchat.registry.Registry;
 
 /**
- * Creates each {@link SignalEndpoint} with the application's one {@link Switchboard}, and
- * vets each handshake (origin, authenticated principal).
+ * Creates each {@link SignalEndpoint} with its application's {@link Switchboard}, and vets each
+ * handshake (origin, authenticated principal).
  *
- * <p>The container makes one configurator per deployed endpoint, so the switchboard built here
- * is one per application (and one per server in tests that start several). It is built at the
- * first handshake, after the servlet context has published its init parameters. Its registry
- * is chosen here, once: with {@code textchat.redisUrl} set, this node's {@code ClusterRegistry}
- * in a cluster coordinated through that Redis; otherwise the single-node {@code LocalRegistry},
- * the container's CDI bean where there is CDI (Payara, WildFly) and a plain instance where there
- * is none (Tomcat, Tyrus standalone).
+ * <p>The container creates this configurator itself, from the {@code @ServerEndpoint} annotation,
+ * so the switchboard cannot be handed to a constructor. It is handed over through
+ * {@link #publish}, the one piece of static state of the application: whoever builds the
+ * application publishes its switchboard before the endpoint is deployed (the web application's
+ * listener; a test or the dev server doing the same), and a configurator serves the switchboard
+ * published last before it was created. A servlet container deploys endpoints before the
+ * application's listener runs; a configurator created before anything was published serves the
+ * one published by the time of its first handshake. Static state is per application in a
+ * container, where each WAR has its own class loader; embedders that start several applications
+ * in one JVM publish each one just before deploying its endpoint.
  */
 public class SignalConfigurator extends ServerEndpointConfig.Configurator {
 
@@ -37,11 +33,21 @@ public class SignalConfigurator extends ServerEndpointConfig.Configurator {
     static final String REFUSED = "textchat.refused";
 
     private static final System.Logger LOG = System.getLogger(SignalConfigurator.class.getName());
-    /** Every live switchboard of this web application, for {@link #shutdownAll()}. */
-    private static final Set<Switchboard> LIVE = ConcurrentHashMap.newKeySet();
+    private static volatile Switchboard published;
 
-    private volatile Switchboard switchboard;
-    private volatile OriginPolicy origins;
+    private volatile Switchboard switchboard = published;
+
+    /** From now on, configurators that are created serve {@code switchboard}. */
+    public static void publish(Switchboard switchboard) {
+        published = switchboard;
+    }
+
+    /** {@code switchboard} is stopping: it is no longer handed to configurators created later. */
+    public static void withdraw(Switchboard switchboard) {
+        if (published == switchboard) {
+            published = null;
+        }
+    }
 
     @Override
     public <T> T getEndpointInstance(Class<T> endpointClass) throws InstantiationException {
@@ -58,7 +64,7 @@ public class SignalConfigurator extends ServerEndpointConfig.Configurator {
      */
     @Override
     public boolean checkOrigin(String origin) {
-        boolean pass = origins().early(origin) != OriginPolicy.Early.REFUSED;
+        boolean pass = switchboard().origins().early(origin) != OriginPolicy.Early.REFUSED;
         if (!pass) {
             LOG.log(Level.WARNING, "handshake refused: no Origin header");
         }
@@ -68,7 +74,7 @@ public class SignalConfigurator extends ServerEndpointConfig.Configurator {
     @Override
     public void modifyHandshake(ServerEndpointConfig config, HandshakeRequest request, HandshakeResponse response) {
         String origin = header(request, "Origin");
-        if (!origins().allows(origin, header(request, "Host"))) {
+        if (!switchboard().origins().allows(origin, header(request, "Host"))) {
             // Too late for a 403 here on Tyrus standalone; the servlet filter refuses it earlier
             // in a servlet container, and the endpoint closes it with 1008 otherwise.
             config.getUserProperties().put(REFUSED, "origin " + origin + " not allowed");
@@ -81,42 +87,15 @@ public class SignalConfigurator extends ServerEndpointConfig.Configurator {
         super.modifyHandshake(config, request, response);
     }
 
-    /** The application's switchboard, built on first use. */
-    public Switchboard switchboard() {
+    private Switchboard switchboard() {
         Switchboard current = switchboard;
         if (current == null) {
-            synchronized (this) {
-                current = switchboard;
-                if (current == null) {
-                    current = build();
-                    switchboard = current;
-                    LIVE.add(current);
-                }
+            current = published;
+            if (current == null) {
+                throw new IllegalStateException("no textchat application has been started "
+                        + "(in a servlet container, web.WebAppListener starts it)");
             }
-        }
-        return current;
-    }
-
-    /** This web application's switchboards (one in a deployed WAR), for {@code web.HealthServlet}. */
-    public static Set<Switchboard> live() {
-        return Set.copyOf(LIVE);
-    }
-
-    /** Close every socket and stop every timer of this web application (it is being stopped). */
-    public static void shutdownAll() {
-        for (Switchboard s : LIVE) {
-            s.shutdown();
-        }
-        LIVE.clear();
-        Timers.shutdown();
-    }
-
-    private OriginPolicy origins() {
-        OriginPolicy current = origins;
-        if (current == null) {
-            Settings settings = switchboard().settings();
-            current = new OriginPolicy(settings.allowedOrigins(), settings.allowMissingOrigin());
-            origins = current;
+            switchboard = current;
         }
         return current;
     }
@@ -129,22 +108,5 @@ public class SignalConfigurator extends ServerEndpointConfig.Configurator {
             }
         }
         return null;
-    }
-
-    /** The single-node registry: the CDI bean where there is CDI, a plain instance otherwise. */
-    private static Registry localRegistry(Settings settings) {
-        LocalRegistry registry = ContainerBeans.find(LocalRegistry.class).orElseGet(LocalRegistry::new);
-        registry.setMaxUsers(settings.maxUsers());
-        return registry;
-    }
-
-    private static Switchboard build() {
-        Settings settings = Settings.load(ContextParams.lookup());
-        Registry registry = settings.cluster() != null ? Cluster.join(settings) : localRegistry(settings);
-        LOG.log(Level.INFO, "textchat signaling ready: registry {0}, max message {1} bytes, {2} ICE server(s), "
-                        + "{3} TURN URL(s) with minted credentials, ICE transport policy {4}",
-                registry.getClass().getSimpleName(), settings.maxMessageBytes(), settings.iceServers().size(),
-                settings.turnUrls().size(), settings.iceTransportPolicy());
-        return new Switchboard(registry, settings);
     }
 }

@@ -53,7 +53,7 @@ public class SignalEndpoint {
         session.setMaxBinaryMessageBufferSize(buffer);
         var properties = session.getUserProperties();
         outbox = new Outbox(session, RemoteAddress.of(session),
-                (String) properties.get(SignalConfigurator.PRINCIPAL), settings.sendBacklog(),
+                (String) properties.get(SignalConfigurator.PRINCIPAL), settings.sendBacklog(), switchboard.timers(),
                 switchboard::lost);
         Object refused = properties.get(SignalConfigurator.REFUSED);
         if (refused != null) {

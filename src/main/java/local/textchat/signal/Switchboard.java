@@ -7,6 +7,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -15,6 +16,7 @@ import jakarta.websocket.CloseReason.CloseCodes;
 
 import local.textchat.config.Settings;
 import local.textchat.ice.IceServers;
+import local.textchat.policy.OriginPolicy;
 import local.textchat.protocol.ClientMessage;
 import local.textchat.protocol.ErrorCode;
 import local.textchat.protocol.LoginRefusal;
@@ -41,18 +43,26 @@ public final class Switchboard {
 
     private final Registry registry;
     private final Settings settings;
+    private final ScheduledExecutorService timers;
+    private final OriginPolicy origins;
     private final Set<Outbox> sockets = ConcurrentHashMap.newKeySet();
     private final ConcurrentMap<String, Integer> socketsPerAddress = new ConcurrentHashMap<>();
     private final ScheduledFuture<?> heartbeat;
     private final IceServers iceServers;
 
-    public Switchboard(Registry registry, Settings settings) {
+    /**
+     * The rules over {@code registry}, configured by {@code settings}; grace periods, heartbeats and
+     * close waits run on {@code timers} (owned by the caller, which stops it after {@link #shutdown}).
+     */
+    public Switchboard(Registry registry, Settings settings, ScheduledExecutorService timers) {
         this.registry = registry;
         this.settings = settings;
-        registry.listen(new FromOtherNodes());
+        this.timers = timers;
+        this.origins = new OriginPolicy(settings.allowedOrigins(), settings.allowMissingOrigin());
+        registry.listen(new Receiver());
         this.iceServers = new IceServers(settings.iceServers(), settings.turnUrls(), settings.turn(), Clock.systemUTC());
         long sweepSeconds = Math.max(1, Math.min(5, settings.pingIntervalSeconds() / 5));
-        this.heartbeat = Timers.get().scheduleWithFixedDelay(this::sweep, sweepSeconds, sweepSeconds, TimeUnit.SECONDS);
+        this.heartbeat = timers.scheduleWithFixedDelay(this::sweep, sweepSeconds, sweepSeconds, TimeUnit.SECONDS);
     }
 
     public Registry registry() {
@@ -61,6 +71,16 @@ public final class Switchboard {
 
     public Settings settings() {
         return settings;
+    }
+
+    /** Which handshake origins may open a socket. */
+    public OriginPolicy origins() {
+        return origins;
+    }
+
+    /** The timer thread sockets schedule on. */
+    ScheduledExecutorService timers() {
+        return timers;
     }
 
     /** Open sockets, logged in or not. */
@@ -96,7 +116,7 @@ public final class Switchboard {
             registry.suspend(socket).ifPresent(user -> {
                 LOG.log(Level.INFO, "socket {0}: \"{1}\" dropped; holding the name {2} s for a resume", socket.id(),
                         user.name(), settings.resumeGraceSeconds());
-                Timers.get().schedule(() -> expire(user), settings.resumeGraceSeconds(), TimeUnit.SECONDS);
+                timers.schedule(() -> expire(user), settings.resumeGraceSeconds(), TimeUnit.SECONDS);
             });
         } else {
             registry.release(socket).ifPresent(this::announceDeparture);
@@ -110,7 +130,7 @@ public final class Switchboard {
      * heartbeat notices.
      */
     void lost(Outbox socket) {
-        Timers.get().schedule(() -> {
+        timers.schedule(() -> {
             if (sockets.contains(socket)) {
                 LOG.log(Level.INFO, "socket {0}: no close reported after a failed send; treating it as dropped",
                         socket.id());
@@ -139,21 +159,61 @@ public final class Switchboard {
             offer(me, offer);
         } else if (message instanceof ClientMessage.Answer answer) {
             withPeer(me, answer.name(), "answer",
-                    peer -> registry.relay(me, peer, new ServerMessage.Answer(me.name(), answer.answer())));
+                    peer -> relay(me, peer, new ServerMessage.Answer(me.name(), answer.answer())));
         } else if (message instanceof ClientMessage.Candidate candidate) {
             withPeer(me, candidate.name(), "candidate",
-                    peer -> registry.relay(me, peer, new ServerMessage.Candidate(me.name(), candidate.candidate())));
+                    peer -> relay(me, peer, new ServerMessage.Candidate(me.name(), candidate.candidate())));
         } else if (message instanceof ClientMessage.Leave leave) {
-            withPeer(me, leave.name(), "leave", peer -> {
-                registry.unpair(me, peer);
-                registry.relay(me, peer, new ServerMessage.Leave(me.name()));
-            });
+            withPeer(me, leave.name(), "leave", peer -> relay(me, peer, new ServerMessage.Leave(me.name())));
         } else if (message instanceof ClientMessage.Decline decline) {
             String reason = decline.reason() == null ? "declined" : decline.reason();
-            withPeer(me, decline.name(), "decline", peer -> {
-                registry.unpair(me, peer);
-                registry.relay(me, peer, new ServerMessage.Decline(me.name(), reason));
-            });
+            withPeer(me, decline.name(), "decline",
+                    peer -> relay(me, peer, new ServerMessage.Decline(me.name(), reason)));
+        }
+    }
+
+    /**
+     * The sender's side of a relay, checked already: the message goes to {@link #deliver} where the
+     * receiver is. A call across two nodes is kept by both, so for a receiver elsewhere this node
+     * changes its own copy of the call first, as the receiver's node will in {@code deliver}.
+     */
+    private void relay(User from, User to, ServerMessage message) {
+        if (to.remote()) {
+            if (message instanceof ServerMessage.Offer && !registry.pair(from, to)) {
+                refuse(from, ErrorCode.NO_SUCH_USER, "\"" + to.name() + "\" is not online");
+                return;
+            }
+            if (message instanceof ServerMessage.Leave || message instanceof ServerMessage.Decline) {
+                registry.unpair(from, to);
+            }
+        }
+        registry.route(from, to, message);
+    }
+
+    /**
+     * The receiving side of every relay, on the node where {@code to} has its socket: an offer
+     * starts (or renegotiates) the call, a leave or decline ends it, and anything else passes only
+     * within a call. The one place these rules are applied, whether {@code from} is on this node
+     * or on another.
+     */
+    private void deliver(User from, User to, ServerMessage message) {
+        if (message instanceof ServerMessage.Offer) {
+            if (registry.pair(to, from)) {
+                to.send(message);
+            } else if (!from.remote()) {
+                // The callee went away since the caller found it.
+                refuse(from, ErrorCode.NO_SUCH_USER, "\"" + to.name() + "\" is not online");
+            }
+        } else if (message instanceof ServerMessage.Leave || message instanceof ServerMessage.Decline) {
+            if (registry.unpair(to, from)) {
+                to.send(message);
+            }
+        } else if (registry.paired(to, from)) {
+            to.send(message);
+        } else {
+            // The call ended on the receiver's side while this was on its way.
+            refuse(from, ErrorCode.NOT_IN_CALL,
+                    notInCall(message instanceof ServerMessage.Answer ? "answer" : "candidate", to.name()));
         }
     }
 
@@ -229,7 +289,8 @@ public final class Switchboard {
     }
 
     private void offer(User me, ClientMessage.Offer offer) {
-        Optional<User> callee = registry.find(offer.name());
+        // A renegotiation reaches the peer of the call; a new call may need the cluster's store.
+        Optional<User> callee = registry.peerNamed(me, offer.name()).or(() -> registry.reach(offer.name()));
         if (callee.isEmpty()) {
             refuse(me, ErrorCode.NO_SUCH_USER, "\"" + offer.name() + "\" is not online");
             return;
@@ -239,12 +300,7 @@ public final class Switchboard {
             refuse(me, ErrorCode.INVALID_MESSAGE, "you cannot call yourself");
             return;
         }
-        if (!registry.pair(me, peer)) {
-            // The callee went away between find and pair.
-            refuse(me, ErrorCode.NO_SUCH_USER, "\"" + offer.name() + "\" is not online");
-            return;
-        }
-        registry.relay(me, peer, new ServerMessage.Offer(me.name(), offer.offer()));
+        relay(me, peer, new ServerMessage.Offer(me.name(), offer.offer()));
     }
 
     private void withPeer(User me, String peerName, String what, Consumer<User> action) {
@@ -284,10 +340,15 @@ public final class Switchboard {
     }
 
     /**
-     * The receiving side of what users on other nodes of a cluster do: the same rules as for two
-     * users on this node, applied where the receiver is. A single node never calls these.
+     * What reaches this node's users: every relayed message (from here or from another node), and
+     * in a cluster what users on other nodes do. A single node gets only {@code relayed}.
      */
-    private final class FromOtherNodes implements Registry.Events {
+    private final class Receiver implements Registry.Events {
+
+        @Override
+        public void relayed(User from, User to, ServerMessage message) {
+            deliver(from, to, message);
+        }
 
         @Override
         public void joined(User user) {
@@ -297,25 +358,6 @@ public final class Switchboard {
         @Override
         public void departed(Departure departure) {
             announceDeparture(departure);
-        }
-
-        @Override
-        public void relayed(User from, User to, ServerMessage message) {
-            if (message instanceof ServerMessage.Offer) {
-                if (registry.pair(to, from)) {
-                    to.send(message);
-                }
-            } else if (message instanceof ServerMessage.Leave || message instanceof ServerMessage.Decline) {
-                if (registry.unpair(to, from)) {
-                    to.send(message);
-                }
-            } else if (registry.paired(to, from)) {
-                to.send(message);
-            } else {
-                // The sender's node still had the call; this side had ended it meanwhile.
-                from.send(ServerMessage.Error.of(ErrorCode.NOT_IN_CALL,
-                        notInCall(message instanceof ServerMessage.Answer ? "answer" : "candidate", to.name())));
-            }
         }
 
         @Override

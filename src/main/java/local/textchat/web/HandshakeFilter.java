@@ -13,8 +13,7 @@ import jakarta.servlet.annotation.WebFilter;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
-import local.textchat.config.ContextParams;
-import local.textchat.config.Settings;
+import local.textchat.app.App;
 import local.textchat.policy.OriginPolicy;
 import local.textchat.signal.RemoteAddress;
 
@@ -32,9 +31,11 @@ public class HandshakeFilter implements Filter {
     private OriginPolicy origins;
 
     @Override
-    public void init(FilterConfig config) {
-        Settings settings = Settings.load(ContextParams.lookup());
-        origins = new OriginPolicy(settings.allowedOrigins(), settings.allowMissingOrigin());
+    public void init(FilterConfig config) throws ServletException {
+        if (!(config.getServletContext().getAttribute(App.ATTRIBUTE) instanceof App app)) {
+            throw new ServletException("textchat did not start (see the log): no " + App.ATTRIBUTE);
+        }
+        origins = app.switchboard().origins();
     }
 
     @Override

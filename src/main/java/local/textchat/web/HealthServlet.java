@@ -2,49 +2,46 @@ package local.textchat.web;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.util.Optional;
-import java.util.Set;
+import java.util.Locale;
 
 import jakarta.json.Json;
+import jakarta.servlet.ServletException;
 import jakarta.servlet.annotation.WebServlet;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
-import local.textchat.registry.LocalRegistry;
-import local.textchat.registry.Registry;
-import local.textchat.signal.ContainerBeans;
-import local.textchat.signal.SignalConfigurator;
-import local.textchat.signal.Switchboard;
+import local.textchat.app.App;
 
 /**
  * {@code GET /health}: {@code {"status":"up","users":N,"sockets":N,"registry":"cdi"|"plain"|"cluster","registryClass":"…"}},
- * for load balancers and operators: names held, open signaling sockets, and which registry holds them.
- *
- * <p>Where the container has CDI (Payara, WildFly) and the registry is the single-node one, the
- * user count is read from the container's {@code @ApplicationScoped} registry bean, looked up here
- * independently of the endpoint: it matches the users logged in over {@code /signal} only because
- * the endpoint uses that same bean. Otherwise (Tomcat; a cluster) it is read from the endpoint's
- * own registry.
+ * for load balancers and operators: names held, open signaling sockets, and where the users live
+ * (the container's CDI bean, a plain instance, or a cluster), all read from the application's
+ * {@link App}, the same one the endpoint serves.
  */
 @WebServlet(urlPatterns = "/health")
 public class HealthServlet extends HttpServlet {
 
     private static final long serialVersionUID = 1L;
 
+    private transient App app;
+
+    @Override
+    public void init() throws ServletException {
+        app = (App) getServletContext().getAttribute(App.ATTRIBUTE);
+        if (app == null) {
+            throw new ServletException("textchat did not start (see the log): no " + App.ATTRIBUTE);
+        }
+    }
+
     @Override
     protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
-        Set<Switchboard> switchboards = SignalConfigurator.live();
-        Optional<Registry> used = switchboards.stream().findFirst().map(Switchboard::registry);
-        boolean local = used.map(r -> r instanceof LocalRegistry).orElse(true);
-        Optional<LocalRegistry> bean = local ? ContainerBeans.find(LocalRegistry.class) : Optional.empty();
-        Optional<Registry> registry = bean.<Registry>map(r -> r).or(() -> used);
         String body = Json.createObjectBuilder()
                 .add("status", "up")
-                .add("users", registry.map(Registry::size).orElse(0))
-                .add("sockets", switchboards.stream().mapToInt(Switchboard::openSockets).sum())
-                .add("registry", !local ? "cluster" : bean.isPresent() ? "cdi" : "plain")
-                .add("registryClass", registry.<Class<?>>map(Object::getClass).orElse(LocalRegistry.class).getName())
+                .add("users", app.registry().size())
+                .add("sockets", app.switchboard().openSockets())
+                .add("registry", app.registryKind().name().toLowerCase(Locale.ROOT))
+                .add("registryClass", app.registry().users().getClass().getName())
                 .build()
                 .toString();
         response.setContentType("application/json");

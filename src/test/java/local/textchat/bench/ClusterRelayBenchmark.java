@@ -11,7 +11,7 @@ import java.util.concurrent.locks.LockSupport;
 
 import jakarta.json.JsonObject;
 
-import local.textchat.support.ClusterNode;
+import local.textchat.support.ClusterServer;
 import local.textchat.support.RedisServer;
 import local.textchat.support.TestServer;
 import local.textchat.support.WsClient;
@@ -45,8 +45,8 @@ public final class ClusterRelayBenchmark {
              RedisServer redis = RedisServer.start();
              // After the single node's first connection: its settings are read then, and the
              // cluster nodes' start clears the same system properties.
-             ClusterNode one = ClusterNode.start(redis.url(), FAST);
-             ClusterNode two = ClusterNode.start(redis.url(), FAST)) {
+             ClusterServer one = ClusterServer.start(redis.url(), FAST);
+             ClusterServer two = ClusterServer.start(redis.url(), FAST)) {
             relay("warm-up", single::login, single::login, pairs, messages, 0);
             relay("warm-up", one::login, two::login, pairs, messages, 0);
             System.out.println("-- as fast as the callers can send (throughput; latency is queueing time):");

@@ -6,9 +6,9 @@ import java.net.SocketException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
@@ -20,7 +20,11 @@ import org.junit.jupiter.api.extension.AfterTestExecutionCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
+import jakarta.websocket.DeploymentException;
+
+import local.textchat.app.App;
 import local.textchat.browser.Browser.Kind;
+import local.textchat.config.Settings;
 
 import local.textchat.support.Dependencies;
 
@@ -47,10 +51,11 @@ final class BrowserHarness implements BeforeEachCallback, AfterTestExecutionCall
     private final Kind defaultKind;
     private final String language;
     private final Map<Kind, Browser> browsers = new EnumMap<>(Kind.class);
-    private final List<String> settingsGiven = new ArrayList<>();
+    private final Map<String, String> settings = new HashMap<>();
     /** Where the page is when a deployed application is tested instead of {@link WebappServer}. */
     private final Supplier<URI> deployed;
     private WebappServer server;
+    private App app;
     private URI page;
     private int opened;
 
@@ -83,11 +88,8 @@ final class BrowserHarness implements BeforeEachCallback, AfterTestExecutionCall
     @Override
     public void beforeEach(ExtensionContext context) throws Exception {
         requireLoopbackOnlyNetwork();
-        if (deployed == null) {
-            System.setProperty("textchat.iceServers", ICE_SERVERS);
-            server = WebappServer.start(Path.of("src/main/webapp"));
-            page = server.page();
-        } else {
+        settings.put("textchat.iceServers", ICE_SERVERS);
+        if (deployed != null) {
             page = deployed.get();
         }
     }
@@ -119,34 +121,41 @@ final class BrowserHarness implements BeforeEachCallback, AfterTestExecutionCall
             opened = 0;
             if (server != null) {
                 server.close();
+                app.close();
+                server = null;
             }
-            settingsGiven.forEach(System::clearProperty);
-            settingsGiven.clear();
+            settings.clear();
+            page = null;
         }
     }
 
     /**
-     * Gives this test's server {@code textchat.*} settings (e.g. TURN) on top of the harness's, until
-     * the test ends. Only before the first tab: the endpoint reads its settings at the first handshake.
+     * Gives this test's server {@code textchat.*} settings (e.g. TURN) on top of the harness's.
+     * Only before the first tab: the server starts with its settings when the first tab opens.
      */
-    void settings(Map<String, String> settings) {
-        if (opened > 0 || deployed != null) {
+    void settings(Map<String, String> more) {
+        if (server != null || deployed != null) {
             throw new IllegalStateException("settings must be given before the first tab, to the harness's own server");
         }
-        settings.forEach((key, value) -> {
-            System.setProperty(key, value);
-            settingsGiven.add(key);
-        });
+        settings.putAll(more);
     }
 
     /** A new tab showing the chat page, in the harness's browser: the first reuses its window. */
     ChatTab openTab() {
-        return openTab(defaultKind, page);
+        return openTab(defaultKind, page());
     }
 
     /** A new tab showing the chat page in a browser of {@code kind}, started if this test has none yet. */
     ChatTab openTab(Kind kind) {
-        return openTab(kind, page);
+        return openTab(kind, page());
+    }
+
+    /** The chat page: of the harness's own server (started now with this test's settings, if not yet), or the deployed one. */
+    URI page() {
+        if (page == null) {
+            server();
+        }
+        return page;
     }
 
     /** A new tab showing the chat page at {@code at} (another server's, e.g. another node of a cluster). */
@@ -160,6 +169,19 @@ final class BrowserHarness implements BeforeEachCallback, AfterTestExecutionCall
     }
 
     WebappServer server() {
+        if (deployed != null) {
+            throw new IllegalStateException("this harness tests a deployed application");
+        }
+        if (server == null) {
+            app = App.start(Settings.of(settings));
+            try {
+                server = WebappServer.start(Path.of("src/main/webapp"), app);
+            } catch (IOException | DeploymentException e) {
+                app.close();
+                throw new IllegalStateException("could not start the test server", e);
+            }
+            page = server.page();
+        }
         return server;
     }
 

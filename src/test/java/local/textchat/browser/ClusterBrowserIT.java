@@ -7,18 +7,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-import local.textchat.signal.SignalConfigurator;
-import local.textchat.signal.Switchboard;
+import local.textchat.app.App;
+import local.textchat.config.Settings;
 import local.textchat.support.RedisServer;
 import local.textchat.support.WsClient;
 
@@ -31,19 +29,16 @@ class ClusterBrowserIT {
 
     private RedisServer redis;
     private final List<WebappServer> nodes = new ArrayList<>();
-    private final List<Switchboard> switchboards = new ArrayList<>();
+    private final List<App> apps = new ArrayList<>();
 
     /** Runs after the browser has quit (extensions end in the reverse order of theirs). */
     @RegisterExtension
     @Order(1)
     final AfterEachCallback stop = context -> {
-        switchboards.forEach(Switchboard::shutdown);
+        apps.forEach(App::close);
         nodes.forEach(WebappServer::close);
         if (redis != null) {
             redis.close();
-        }
-        for (String key : List.of("textchat.iceServers", "textchat.redisUrl")) {
-            System.clearProperty(key);
         }
     };
 
@@ -51,24 +46,15 @@ class ClusterBrowserIT {
     @Order(2)
     final BrowserHarness browser = BrowserHarness.against(() -> {
         redis = RedisServer.start();
-        System.setProperty("textchat.iceServers", BrowserHarness.ICE_SERVERS);
-        System.setProperty("textchat.redisUrl", redis.url());
         for (int i = 0; i < 2; i++) {
-            Set<Switchboard> before = SignalConfigurator.live();
-            WebappServer node;
+            App app = App.start(Settings.of(Map.of("textchat.iceServers", BrowserHarness.ICE_SERVERS,
+                    "textchat.redisUrl", redis.url())));
+            apps.add(app);
             try {
-                node = WebappServer.start(Path.of("src/main/webapp"));
+                nodes.add(WebappServer.start(Path.of("src/main/webapp"), app));
             } catch (Exception e) {
                 throw new IllegalStateException(e);
             }
-            nodes.add(node);
-            // The first connection builds the node's switchboard and joins it to the cluster.
-            URI page = node.page();
-            WsClient.connect(URI.create("ws://" + page.getHost() + ":" + page.getPort() + page.getPath() + "signal"),
-                    Map.of("Origin", "http://" + page.getHost() + ":" + page.getPort())).close();
-            Set<Switchboard> built = new HashSet<>(SignalConfigurator.live());
-            built.removeAll(before);
-            switchboards.addAll(built);
         }
         return nodes.get(0).page();
     });

@@ -29,6 +29,8 @@ import org.glassfish.tyrus.server.TyrusServerContainer;
 import org.glassfish.tyrus.spi.ServerContainer;
 import org.glassfish.tyrus.spi.WebSocketEngine;
 
+import local.textchat.app.App;
+import local.textchat.signal.SignalConfigurator;
 import local.textchat.signal.SignalEndpoint;
 import local.textchat.web.SecurityHeadersFilter;
 
@@ -55,12 +57,15 @@ final class WebappServer implements AutoCloseable {
         this.port = port;
     }
 
-    static WebappServer start(Path webapp) throws IOException, DeploymentException {
+    static WebappServer start(Path webapp, App app) throws IOException, DeploymentException {
         if (!Files.isRegularFile(webapp.resolve("index.html"))) {
             throw new IllegalStateException("no index.html in " + webapp.toAbsolutePath());
         }
         EndpointContainer container = new EndpointContainer(Set.of(SignalEndpoint.class));
-        container.start(CONTEXT, 0);
+        synchronized (WebappServer.class) {
+            SignalConfigurator.publish(app.switchboard());
+            container.start(CONTEXT, 0);
+        }
 
         WireRecorder recorder = new WireRecorder();
         HttpServer http = new HttpServer();

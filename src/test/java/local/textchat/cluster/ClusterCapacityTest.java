@@ -9,7 +9,7 @@ import jakarta.json.JsonObject;
 
 import org.junit.jupiter.api.Test;
 
-import local.textchat.support.ClusterNode;
+import local.textchat.support.ClusterServer;
 import local.textchat.support.RedisServer;
 import local.textchat.support.WsClient;
 
@@ -20,8 +20,8 @@ class ClusterCapacityTest {
     void usersOnOtherNodesCountTowardsTheMaximum() {
         Map<String, String> settings = Map.of("textchat.maxUsers", "2");
         try (RedisServer redis = RedisServer.start();
-             ClusterNode one = ClusterNode.start(redis.url(), settings);
-             ClusterNode two = ClusterNode.start(redis.url(), settings);
+             ClusterServer one = ClusterServer.start(redis.url(), settings);
+             ClusterServer two = ClusterServer.start(redis.url(), settings);
              WsClient alice = one.login("cap-alice"); WsClient bob = two.login("cap-bob")) {
             alice.nextMatching(m -> m.getString("type").equals("online"));
             try (WsClient carol = one.connect()) {

@@ -19,7 +19,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import local.textchat.support.ClusterNode;
+import local.textchat.support.ClusterServer;
 import local.textchat.support.RawClient;
 import local.textchat.support.RedisServer;
 import local.textchat.support.WsClient;
@@ -28,19 +28,19 @@ import local.textchat.support.WsClient;
 class ClusterLoginTest {
 
     private static RedisServer redis;
-    private static List<ClusterNode> nodes = new ArrayList<>();
+    private static List<ClusterServer> nodes = new ArrayList<>();
 
     @BeforeAll
     static void start() {
         redis = RedisServer.start();
         for (int i = 0; i < 3; i++) {
-            nodes.add(ClusterNode.start(redis.url()));
+            nodes.add(ClusterServer.start(redis.url()));
         }
     }
 
     @AfterAll
     static void stop() {
-        nodes.forEach(ClusterNode::close);
+        nodes.forEach(ClusterServer::close);
         if (redis != null) {
             redis.close();
         }

@@ -12,7 +12,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import local.textchat.support.ClusterNode;
+import local.textchat.support.ClusterServer;
 import local.textchat.support.RedisServer;
 import local.textchat.support.WsClient;
 
@@ -20,16 +20,16 @@ import local.textchat.support.WsClient;
 class ClusterPresenceTest {
 
     private static RedisServer redis;
-    private static ClusterNode one;
-    private static ClusterNode two;
-    private static ClusterNode three;
+    private static ClusterServer one;
+    private static ClusterServer two;
+    private static ClusterServer three;
 
     @BeforeAll
     static void start() {
         redis = RedisServer.start();
-        one = ClusterNode.start(redis.url());
-        two = ClusterNode.start(redis.url());
-        three = ClusterNode.start(redis.url());
+        one = ClusterServer.start(redis.url());
+        two = ClusterServer.start(redis.url());
+        three = ClusterServer.start(redis.url());
     }
 
     @AfterAll

@@ -11,7 +11,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import local.textchat.support.ClusterNode;
+import local.textchat.support.ClusterServer;
 import local.textchat.support.RedisServer;
 import local.textchat.support.WsClient;
 
@@ -24,14 +24,14 @@ class ClusterRelayTest {
             + "\"sdpMid\":\"0\",\"sdpMLineIndex\":0}";
 
     private static RedisServer redis;
-    private static ClusterNode one;
-    private static ClusterNode two;
+    private static ClusterServer one;
+    private static ClusterServer two;
 
     @BeforeAll
     static void start() {
         redis = RedisServer.start();
-        one = ClusterNode.start(redis.url());
-        two = ClusterNode.start(redis.url());
+        one = ClusterServer.start(redis.url());
+        two = ClusterServer.start(redis.url());
     }
 
     @AfterAll

@@ -9,7 +9,7 @@ import jakarta.json.JsonObject;
 
 import org.junit.jupiter.api.Test;
 
-import local.textchat.support.ClusterNode;
+import local.textchat.support.ClusterServer;
 import local.textchat.support.NodeProcess;
 import local.textchat.support.RedisServer;
 import local.textchat.support.WsClient;
@@ -28,7 +28,7 @@ class NodeDeathTest {
     void peersOfAKilledNodesUsersGetLeaveWithinTheLeaseAndTheNamesAreFree() {
         Map<String, String> settings = Map.of("textchat.clusterLeaseSeconds", Integer.toString(LEASE));
         try (RedisServer redis = RedisServer.start();
-             ClusterNode one = ClusterNode.start(redis.url(), settings);
+             ClusterServer one = ClusterServer.start(redis.url(), settings);
              NodeProcess doomed = NodeProcess.start(redis.url(), settings);
              WsClient alice = one.login("k-alice"); WsClient carol = one.login("k-carol")) {
             WsClient bob = doomed.login("k-bob");

@@ -10,7 +10,7 @@ import java.util.Set;
 
 import org.junit.jupiter.api.Test;
 
-import local.textchat.support.ClusterNode;
+import local.textchat.support.ClusterServer;
 import local.textchat.support.RedisServer;
 import local.textchat.support.TcpProxy;
 import local.textchat.support.WsClient;
@@ -29,8 +29,8 @@ class PartitionTest {
     void aNodeCutOffLongerThanTheLeaseIsBuriedAndComesBackConsistent() {
         Map<String, String> settings = Map.of("textchat.clusterLeaseSeconds", Integer.toString(LEASE));
         try (RedisServer redis = RedisServer.start(); TcpProxy link = TcpProxy.to(redis.port());
-             ClusterNode one = ClusterNode.start(redis.url(), settings);
-             ClusterNode two = ClusterNode.start("redis://127.0.0.1:" + link.port(), settings);
+             ClusterServer one = ClusterServer.start(redis.url(), settings);
+             ClusterServer two = ClusterServer.start("redis://127.0.0.1:" + link.port(), settings);
              WsClient alice = one.login("s-alice"); WsClient bob = two.login("s-bob"); WsClient dan = two.login("s-dan")) {
             alice.send("{\"type\":\"offer\",\"name\":\"s-bob\",\"offer\":" + ClusterRelayTest.OFFER + "}");
             bob.next("offer");

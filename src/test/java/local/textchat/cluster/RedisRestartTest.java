@@ -10,7 +10,7 @@ import jakarta.json.JsonObject;
 
 import org.junit.jupiter.api.Test;
 
-import local.textchat.support.ClusterNode;
+import local.textchat.support.ClusterServer;
 import local.textchat.support.RedisServer;
 import local.textchat.support.WsClient;
 
@@ -23,7 +23,7 @@ class RedisRestartTest {
 
     private static final String OFFER = ClusterRelayTest.OFFER;
 
-    private static JsonObject login(ClusterNode node, String name) {
+    private static JsonObject login(ClusterServer node, String name) {
         try (WsClient client = node.connect()) {
             client.send("{\"type\":\"login\",\"name\":\"" + name + "\"}");
             return client.next("login");
@@ -31,7 +31,7 @@ class RedisRestartTest {
     }
 
     /** Log in on {@code node} as soon as it has (re)joined the cluster. */
-    private static WsClient loginOnceUp(ClusterNode node, String name, long deadline) throws InterruptedException {
+    private static WsClient loginOnceUp(ClusterServer node, String name, long deadline) throws InterruptedException {
         while (true) {
             WsClient client = node.connect();
             client.send("{\"type\":\"login\",\"name\":\"" + name + "\"}");
@@ -50,7 +50,7 @@ class RedisRestartTest {
     void aNodeStartedWhileRedisIsDownRefusesLoginsThenJoinsWhenItIsUp() throws Exception {
         try (RedisServer redis = RedisServer.start()) {
             redis.stop();
-            try (ClusterNode one = ClusterNode.start(redis.url()); ClusterNode two = ClusterNode.start(redis.url())) {
+            try (ClusterServer one = ClusterServer.start(redis.url()); ClusterServer two = ClusterServer.start(redis.url())) {
                 JsonObject refused = login(one, "w-alice");
                 assertEquals("unavailable", refused.getString("reason"), refused::toString);
                 redis.restart();
@@ -68,8 +68,8 @@ class RedisRestartTest {
     @Test
     void nodesRideOutARedisRestart() throws Exception {
         try (RedisServer redis = RedisServer.start();
-             ClusterNode one = ClusterNode.start(redis.url());
-             ClusterNode two = ClusterNode.start(redis.url());
+             ClusterServer one = ClusterServer.start(redis.url());
+             ClusterServer two = ClusterServer.start(redis.url());
              WsClient alice = one.login("z-alice"); WsClient carol = one.login("z-carol");
              WsClient bob = two.login("z-bob")) {
             WsClient dave = one.login("z-dave");

@@ -38,7 +38,7 @@ class RegistryIT {
         JsonObject health = ContainerTarget.health(server.baseUri());
         assertEquals("up", health.getString("status"));
         assertEquals(container.hasCdi() ? "cdi" : "plain", health.getString("registry"), health::toString);
-        assertTrue(health.getString("registryClass").startsWith("local.textchat.registry.LocalRegistry"),
+        assertTrue(health.getString("registryClass").startsWith("local.textchat.registry.Users"),
                 health::toString);
     }
 

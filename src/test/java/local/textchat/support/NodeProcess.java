@@ -99,7 +99,7 @@ public final class NodeProcess implements AutoCloseable {
             int eq = args[i].indexOf('=');
             settings.put(args[i].substring(0, eq), args[i].substring(eq + 1));
         }
-        ClusterNode node = ClusterNode.start(args[0], settings);
+        ClusterServer node = ClusterServer.start(args[0], settings);
         System.out.println("PORT " + node.port());
         System.out.flush();
         Thread.sleep(Long.MAX_VALUE);

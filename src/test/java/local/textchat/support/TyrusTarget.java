@@ -5,14 +5,16 @@ import java.util.Map;
 
 import org.glassfish.tyrus.server.Server;
 
+import local.textchat.app.App;
+import local.textchat.config.Settings;
 import local.textchat.signal.SignalConfigurator;
 import local.textchat.signal.SignalEndpoint;
 
 /**
  * The real endpoint on Tyrus's Grizzly server at 127.0.0.1 on a free port, context
- * {@code /textchat}, a new server for every test. Settings are given as {@code textchat.*} system
- * properties for the server's lifetime (the endpoint reads them at its first connection) and
- * removed on release. No servlet container: no filters, no static files.
+ * {@code /textchat}, a new server for every test, serving an {@link App} built from exactly the
+ * test's settings (no system property or environment variable can change them). No servlet
+ * container: no filters, no static files.
  */
 final class TyrusTarget implements Target {
 
@@ -28,14 +30,8 @@ final class TyrusTarget implements Target {
 
     @Override
     public Deployment deploy(Map<String, String> settings) {
-        settings.forEach(System::setProperty);
-        Server server = new Server("127.0.0.1", -1, "/textchat", Map.of(), SignalEndpoint.class);
-        try {
-            server.start();
-        } catch (Exception e) {
-            settings.keySet().forEach(System::clearProperty);
-            throw new IllegalStateException("could not start Tyrus on 127.0.0.1", e);
-        }
+        App app = App.start(Settings.of(settings));
+        Server server = startServer(app);
         URI base = URI.create("http://127.0.0.1:" + server.getPort() + "/textchat/");
         return new Deployment() {
             @Override
@@ -46,13 +42,30 @@ final class TyrusTarget implements Target {
             @Override
             public void release() {
                 server.stop();
-                settings.keySet().forEach(System::clearProperty);
+                stopApplication();
             }
 
             @Override
             public void stopApplication() {
-                SignalConfigurator.shutdownAll();
+                SignalConfigurator.withdraw(app.switchboard());
+                app.close();
             }
         };
+    }
+
+    /** Tyrus standalone on 127.0.0.1 and a free port, its endpoint serving {@code app}. */
+    static Server startServer(App app) {
+        Server server = new Server("127.0.0.1", -1, "/textchat", Map.of(), SignalEndpoint.class);
+        synchronized (TyrusTarget.class) {
+            // The configurator Tyrus creates while deploying takes the switchboard published last.
+            SignalConfigurator.publish(app.switchboard());
+            try {
+                server.start();
+            } catch (Exception e) {
+                app.close();
+                throw new IllegalStateException("could not start Tyrus on 127.0.0.1", e);
+            }
+        }
+        return server;
     }
 }

@@ -1,4 +1,4 @@
-package local.textchat.registry;
+package local.textchat.cluster;
 
 import java.lang.System.Logger.Level;
 import java.util.ArrayList;
@@ -17,20 +17,29 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
+import local.textchat.cluster.ClusterBus.ClaimResult;
+import local.textchat.cluster.ClusterBus.Lease;
+import local.textchat.cluster.ClusterBus.Renewal;
+import local.textchat.cluster.Envelope.Member;
 import local.textchat.protocol.Names;
 import local.textchat.protocol.ServerMessage;
-import local.textchat.registry.ClusterBus.ClaimResult;
-import local.textchat.registry.ClusterBus.Lease;
-import local.textchat.registry.ClusterBus.Renewal;
-import local.textchat.registry.Envelope.Member;
+import local.textchat.registry.Claim;
+import local.textchat.registry.Connection;
+import local.textchat.registry.Departure;
+import local.textchat.registry.NameStore;
+import local.textchat.registry.Registry;
+import local.textchat.registry.Registry.Events;
+import local.textchat.registry.Tokens;
+import local.textchat.registry.User;
+import local.textchat.registry.Users;
 
 /**
- * The registry of one node in a cluster. Who holds which name is decided by the shared store
- * ({@link ClusterBus#claim}, atomic across nodes); everything else is this node's own view, kept
- * current by what the other nodes send: who is online where (users on other nodes are Users
- * with a {@link RemoteConnection}), and the calls of this node's users. A call between users on
- * two nodes is known to both, each side kept by its own node; the offer, leave and decline that
- * start and end it travel between them like any relayed message.
+ * One node of a cluster, as the {@link NameStore} of its registry. Who holds which name is decided
+ * by the shared store ({@link ClusterBus#claim}, atomic across nodes); everything else is this
+ * node's own view in its {@link Users}, kept current by what the other nodes send: who is online
+ * where (users on other nodes have a {@link RemoteConnection}), and the calls of this node's
+ * users. A call between users on two nodes is known to both, each side kept by its own node; the
+ * offer, leave and decline that start and end it travel between them like any relayed message.
  *
  * <p>So a relay between two users of this node never leaves it, and one to a user elsewhere is
  * one publish to that user's node. Presence costs one broadcast per login or departure; each node
@@ -38,9 +47,9 @@ import local.textchat.registry.Envelope.Member;
  * {@link ClusterBus#leaseMillis}; one that stops is taken for dead by the others once the lease
  * has lapsed (checked every second), and its users are gone: their peers get {@code leave}.
  */
-public final class ClusterRegistry extends MapRegistry {
+public final class ClusterNode implements NameStore {
 
-    private static final System.Logger LOG = System.getLogger(ClusterRegistry.class.getName());
+    private static final System.Logger LOG = System.getLogger(ClusterNode.class.getName());
     /** How long a resume on this node waits for the old node to hand over the user's calls. */
     private static final long HANDOFF_WAIT_MILLIS = 2000;
     /** How often the liveness of the nodes that this node's users have calls with is checked. */
@@ -51,9 +60,8 @@ public final class ClusterRegistry extends MapRegistry {
     }
 
     private final ClusterBus bus;
+    private final Users users;
     private final String node;
-    /** The same users by id. */
-    private final ConcurrentMap<String, User> byId = new ConcurrentHashMap<>();
     private final ConcurrentMap<String, PendingResume> resuming = new ConcurrentHashMap<>();
     private final ScheduledThreadPoolExecutor timer;
     private final int maxUsers;
@@ -61,8 +69,9 @@ public final class ClusterRegistry extends MapRegistry {
     /** When the link to the store last came up (System.nanoTime), or -1 while it is down. */
     private volatile long upSince = -1;
 
-    public ClusterRegistry(ClusterBus bus, int maxUsers) {
+    public ClusterNode(ClusterBus bus, Users users, int maxUsers) {
         this.bus = bus;
+        this.users = users;
         this.node = bus.node();
         this.maxUsers = maxUsers;
         this.timer = new ScheduledThreadPoolExecutor(1, runnable -> {
@@ -74,7 +83,7 @@ public final class ClusterRegistry extends MapRegistry {
     }
 
     /** Join the cluster: listen, and renew this node's lease from now on. */
-    public ClusterRegistry start() {
+    public ClusterNode start() {
         long renewMillis = Math.max(200, bus.leaseMillis() / 3);
         timer.scheduleWithFixedDelay(this::renew, renewMillis, renewMillis, TimeUnit.MILLISECONDS);
         timer.scheduleWithFixedDelay(this::buryTheDead, DEATH_CHECK_MILLIS, DEATH_CHECK_MILLIS, TimeUnit.MILLISECONDS);
@@ -83,7 +92,7 @@ public final class ClusterRegistry extends MapRegistry {
     }
 
     /** This node's id in the cluster. */
-    public String node() {
+    public String id() {
         return node;
     }
 
@@ -93,28 +102,27 @@ public final class ClusterRegistry extends MapRegistry {
     }
 
     @Override
-    public Claim claim(String name, Connection connection, String token) {
-        String key = Names.key(name);
-        synchronized (lock) {
-            User holder = byKey.get(key);
+    public Claim claim(String name, String key, Connection connection, String token) {
+        Claim decided = users.atomically(() -> {
             // Held on this node: decided here, as on a single node (the store learns the new token at the next renewal).
-            Claim decided = decideHere(holder == null || holder.remote() ? null : holder, connection, token);
-            if (decided instanceof Claim.Resumed) {
-                timer.execute(() -> renew(List.of(lease(holder))));
+            Claim here = users.decideHere(key, connection, token);
+            if (here instanceof Claim.Resumed resumed) {
+                timer.execute(() -> renew(List.of(lease(resumed.user()))));
             }
-            if (decided != null) {
-                return decided;
-            }
-            if (holder == null && byKey.size() >= maxUsers) {
+            if (here == null && users.withKey(key).isEmpty() && users.size() >= maxUsers) {
                 return new Claim.Full();
             }
+            return here;
+        });
+        if (decided != null) {
+            return decided;
         }
         String newToken = Tokens.next();
         Lease lease = new Lease(key, Tokens.next(), node, Tokens.hash(newToken), name);
         ClaimResult result;
         try {
-            result = bus.claim(lease, token == null ? null : Tokens.hash(token), !byId.isEmpty());
-        } catch (Unavailable e) {
+            result = bus.claim(lease, token == null ? null : Tokens.hash(token), !users.everyone().isEmpty());
+        } catch (Registry.Unavailable e) {
             // It may have timed out after taking the name: free it if so (its id is new, nobody else's).
             bus.release(lease);
             throw e;
@@ -130,59 +138,44 @@ public final class ClusterRegistry extends MapRegistry {
     }
 
     @Override
-    public Optional<User> find(String name) {
-        String key = Names.key(name);
-        User user = byKey.get(key);
-        if (user != null) {
-            return Optional.of(user);
-        }
+    public Optional<User> reach(String key) {
         // Not in this node's view (yet): a login on another node is answered before its broadcast
         // arrives here, and its user may already be called by name. The store knows.
         try {
             Optional<Lease> holder = bus.holder(key);
             if (holder.isEmpty() || holder.get().node().equals(node)) {
-                return Optional.ofNullable(byKey.get(key));
+                return users.withKey(key);
             }
             Lease lease = holder.get();
             return Optional.of(known(new Member(lease.user(), lease.node(), lease.name())));
-        } catch (Unavailable e) {
+        } catch (Registry.Unavailable e) {
             return Optional.empty();
         }
     }
 
     @Override
-    public void relay(User from, User to, ServerMessage message) {
-        if (to.connection() instanceof RemoteConnection remote) {
-            bus.send(remote.node(), new Envelope.Relay(member(from), to.id(), message, false));
-        } else {
-            to.send(message);
-        }
+    public void forward(User from, User to, ServerMessage message) {
+        bus.send(nodeOf(to), new Envelope.Relay(member(from), to.id(), message, false));
+    }
+
+    /** A user of this node left for good: free its name everywhere. */
+    @Override
+    public void released(User user) {
+        // Left before the name is freed: whoever finds it free has already been sent the Left.
+        bus.send(null, new Envelope.Left(member(user)));
+        bus.release(lease(user));
     }
 
     @Override
-    public Optional<Departure> expire(User user) {
-        synchronized (lock) {
-            if (!user.suspended() || user.remote() || !isCurrent(user)) {
-                return Optional.empty();
-            }
-            return Optional.of(drop(user));
-        }
-    }
-
-    @Override
-    public void clear() {
-        synchronized (lock) {
-            for (User user : byId.values()) {
+    public void close() {
+        users.atomically(() -> {
+            for (User user : users.everyone()) {
                 if (!user.remote()) {
                     bus.release(lease(user));
                 }
-                user.peers.clear();
             }
             bus.send(null, new Envelope.Bye(node));
-            byKey.clear();
-            byId.clear();
-            byConnection.clear();
-        }
+        });
         timer.shutdownNow();
         bus.close();
         LOG.log(Level.INFO, "cluster node {0}: left the cluster", node);
@@ -191,30 +184,27 @@ public final class ClusterRegistry extends MapRegistry {
     // ---- claims
 
     private Claim claimed(Lease lease, Connection connection, String token) {
-        List<Departure> stale;
-        User user;
-        List<String> others;
-        synchronized (lock) {
+        List<Departure> stale = new ArrayList<>();
+        Claim.Claimed claim = users.atomically(() -> {
             // The store says the name was free, so whoever this node still thinks holds it has gone.
-            stale = dropStale(lease.key(), null);
-            others = namesExcept(null);
-            user = new User(lease.user(), lease.name(), lease.key(), connection, token);
-            byKey.put(user.key(), user);
-            byId.put(user.id(), user);
-            byConnection.put(connection, user);
-            bus.send(null, new Envelope.Joined(member(user)));
-        }
+            stale.addAll(dropStale(lease.key(), null));
+            List<String> others = users.namesExcept(null);
+            User claimed = users.add(lease.user(), lease.name(), lease.key(), connection, token);
+            bus.send(null, new Envelope.Joined(member(claimed)));
+            return new Claim.Claimed(claimed, others);
+        });
         stale.forEach(events::departed);
-        return new Claim.Claimed(user, others);
+        return claim;
     }
 
     private Claim resumed(Lease previous, Connection connection, String token) {
         if (previous.node().equals(node)) {
-            synchronized (lock) {
-                User holder = byId.get(previous.user());
-                if (holder != null && !holder.remote()) {
-                    return resumeHere(holder, connection, token);
-                }
+            Claim.Resumed here = users.atomically(() -> users.withId(previous.user())
+                    .filter(holder -> !holder.remote())
+                    .map(holder -> users.resume(holder, connection, token))
+                    .orElse(null));
+            if (here != null) {
+                return here;
             }
         }
         // The user's socket is (or was) on another node: ask that node for the user's calls.
@@ -236,7 +226,8 @@ public final class ClusterRegistry extends MapRegistry {
         } catch (ExecutionException e) {
             throw new IllegalStateException(e.getCause());
         }
-        return new Claim.Resumed(user, new RemoteConnection(bus, previous.node(), previous.user()), namesExcept(user));
+        return new Claim.Resumed(user, new RemoteConnection(bus, previous.node(), previous.user()),
+                users.namesExcept(user));
     }
 
     /** Install the user of a cross-node resume, with the calls its old node handed over. */
@@ -244,41 +235,32 @@ public final class ClusterRegistry extends MapRegistry {
         PendingResume pending = resuming.remove(userId);
         if (pending == null) {
             // Handed over after we gave up waiting: still worth keeping its calls.
-            synchronized (lock) {
-                User user = byId.get(userId);
-                if (user != null && !user.remote()) {
-                    linkAll(user, peers);
-                }
-            }
+            users.atomically(() -> users.withId(userId).filter(user -> !user.remote())
+                    .ifPresent(user -> linkAll(user, peers)));
             return;
         }
         Lease previous = pending.previous();
-        List<Departure> stale;
-        User user;
-        synchronized (lock) {
-            user = byId.get(userId);
-            if (user == null) {
-                user = new User(userId, previous.name(), previous.key(), pending.connection(), pending.token());
-                byId.put(userId, user);
+        List<Departure> stale = new ArrayList<>();
+        User user = users.atomically(() -> {
+            User resumed = users.withId(userId).orElse(null);
+            stale.addAll(dropStale(previous.key(), resumed));
+            if (resumed == null) {
+                resumed = users.add(userId, previous.name(), previous.key(), pending.connection(), pending.token());
             } else {
-                user.moveTo(pending.connection(), pending.token());
+                users.move(resumed, pending.connection(), pending.token());
+                users.holdKey(resumed);
             }
-            stale = dropStale(user.key(), user);
-            byKey.put(user.key(), user);
-            byConnection.put(pending.connection(), user);
-            linkAll(user, peers);
-            bus.send(null, new Envelope.Moved(member(user)));
-        }
+            linkAll(resumed, peers);
+            bus.send(null, new Envelope.Moved(member(resumed)));
+            return resumed;
+        });
         stale.forEach(events::departed);
         pending.done().complete(user);
     }
 
     private void linkAll(User user, List<Member> peers) {
         for (Member m : peers) {
-            User peer = byId.get(m.id());
-            if (peer != null && peer != user) {
-                User.link(user, peer);
-            }
+            users.withId(m.id()).filter(peer -> peer != user).ifPresent(peer -> users.pair(user, peer));
         }
     }
 
@@ -301,9 +283,7 @@ public final class ClusterRegistry extends MapRegistry {
             } else if (envelope instanceof Envelope.Handoff handoff) {
                 completeResume(handoff.user(), handoff.peers());
             } else if (envelope instanceof Envelope.Hello) {
-                synchronized (lock) {
-                    bus.send(null, roster());
-                }
+                users.atomically(() -> bus.send(null, roster()));
             } else if (envelope instanceof Envelope.Roster roster) {
                 reconcile(roster);
             } else if (envelope instanceof Envelope.Bye bye) {
@@ -316,14 +296,14 @@ public final class ClusterRegistry extends MapRegistry {
     }
 
     private void received(Envelope.Relay relay) {
-        User to = byId.get(relay.to());
+        User to = users.withId(relay.to()).orElse(null);
         if (to == null) {
             LOG.log(Level.DEBUG, "cluster node {0}: {1} from \"{2}\" for a user who has gone; dropped", node,
                     relay.message().getClass().getSimpleName(), relay.from().name());
-        } else if (to.connection() instanceof RemoteConnection remote) {
+        } else if (to.remote()) {
             // The user resumed on another node since the sender looked: pass it on, once.
             if (!relay.forwarded()) {
-                bus.send(remote.node(), new Envelope.Relay(relay.from(), relay.to(), relay.message(), true));
+                bus.send(nodeOf(to), new Envelope.Relay(relay.from(), relay.to(), relay.message(), true));
             }
         } else {
             events.relayed(known(relay.from()), to, relay.message());
@@ -331,13 +311,13 @@ public final class ClusterRegistry extends MapRegistry {
     }
 
     private void received(Envelope.Deliver deliver) {
-        User to = byId.get(deliver.to());
+        User to = users.withId(deliver.to()).orElse(null);
         if (to == null) {
             return;
         }
-        if (to.connection() instanceof RemoteConnection remote) {
+        if (to.remote()) {
             if (!deliver.forwarded()) {
-                bus.send(remote.node(), new Envelope.Deliver(deliver.to(), deliver.message(), true));
+                bus.send(nodeOf(to), new Envelope.Deliver(deliver.to(), deliver.message(), true));
             }
         } else {
             to.send(deliver.message());
@@ -346,29 +326,30 @@ public final class ClusterRegistry extends MapRegistry {
 
     /** {@code m} is online on {@code m.node()}: the user as this node knows it, added (and announced) if new. */
     private User known(Member m) {
-        User user = byId.get(m.id());
-        if (user != null && user.connection() instanceof RemoteConnection remote && remote.node().equals(m.node())) {
+        User user = users.withId(m.id()).orElse(null);
+        if (user != null && user.remote() && nodeOf(user).equals(m.node())) {
             return user;
         }
-        List<Departure> stale;
-        boolean fresh;
-        synchronized (lock) {
-            user = byId.get(m.id());
-            fresh = user == null;
-            if (fresh) {
-                user = new User(m.id(), m.name(), Names.key(m.name()), new RemoteConnection(bus, m.node(), m.id()), null);
-                byId.put(user.id(), user);
-            } else if (!user.remote()) {
+        List<Departure> stale = new ArrayList<>();
+        boolean[] fresh = new boolean[1];
+        user = users.atomically(() -> {
+            User current = users.withId(m.id()).orElse(null);
+            if (current != null && !current.remote()) {
                 // Told that a user of ours lives elsewhere: only a handover moves one, and that came first.
-                return user;
-            } else {
-                user.moveTo(new RemoteConnection(bus, m.node(), m.id()), null);
+                return current;
             }
-            stale = dropStale(user.key(), user);
-            byKey.put(user.key(), user);
-        }
+            stale.addAll(dropStale(current == null ? Names.key(m.name()) : current.key(), current));
+            RemoteConnection where = new RemoteConnection(bus, m.node(), m.id());
+            if (current == null) {
+                fresh[0] = true;
+                return users.add(m.id(), m.name(), Names.key(m.name()), where, null);
+            }
+            users.move(current, where, null);
+            users.holdKey(current);
+            return current;
+        });
         stale.forEach(events::departed);
-        if (fresh) {
+        if (fresh[0]) {
             events.joined(user);
         }
         return user;
@@ -376,41 +357,41 @@ public final class ClusterRegistry extends MapRegistry {
 
     /** {@code m} went away from its node. */
     private void gone(Member m) {
-        Departure departure;
-        synchronized (lock) {
-            User user = byId.get(m.id());
-            if (user == null || !(user.connection() instanceof RemoteConnection remote) || !remote.node().equals(m.node())) {
-                return;
-            }
-            departure = depart(user);
+        Departure departure = users.atomically(() -> users.withId(m.id())
+                .filter(user -> user.remote() && nodeOf(user).equals(m.node()))
+                .map(users::remove)
+                .orElse(null));
+        if (departure != null) {
+            events.departed(departure);
         }
-        events.departed(departure);
     }
 
     /** A user of this node resumed on another node: hand it over, keeping it here as a user of that node. */
     private void handOver(Envelope.Takeover takeover) {
-        User user;
-        Connection previous;
-        synchronized (lock) {
-            user = byId.get(takeover.user());
-            if (user == null || user.remote()) {
+        Connection[] previous = new Connection[1];
+        User user = users.atomically(() -> {
+            User moving = users.withId(takeover.user()).orElse(null);
+            if (moving == null || moving.remote()) {
                 bus.send(takeover.newNode(), new Envelope.Handoff(takeover.user(), List.of()));
-                return;
+                return null;
             }
-            previous = user.connection();
-            byConnection.remove(previous, user);
-            List<Member> peers = user.peers.stream().map(this::member).toList();
-            user.moveTo(new RemoteConnection(bus, takeover.newNode(), user.id()), null);
+            previous[0] = moving.connection();
+            List<Member> peers = users.peersOf(moving).stream().map(this::member).toList();
+            users.move(moving, new RemoteConnection(bus, takeover.newNode(), moving.id()), null);
             // This node keeps only calls that one of its own users is in.
-            for (User peer : List.copyOf(user.peers)) {
+            for (User peer : users.peersOf(moving)) {
                 if (peer.remote()) {
-                    User.unlink(user, peer);
+                    users.unpair(moving, peer);
                 }
             }
-            bus.send(takeover.newNode(), new Envelope.Handoff(user.id(), peers));
+            bus.send(takeover.newNode(), new Envelope.Handoff(moving.id(), peers));
+            return moving;
+        });
+        if (user == null) {
+            return;
         }
         LOG.log(Level.INFO, "cluster node {0}: \"{1}\" resumed on node {2}", node, user.name(), takeover.newNode());
-        events.resumedElsewhere(user, previous);
+        events.resumedElsewhere(user, previous[0]);
     }
 
     /** {@code roster} lists every user of its node: whoever else this node thought was there has gone. */
@@ -419,25 +400,21 @@ public final class ClusterRegistry extends MapRegistry {
         for (Member m : roster.users()) {
             listed.add(m.id());
         }
-        List<Departure> departures = new ArrayList<>();
-        synchronized (lock) {
+        List<Departure> departures = users.atomically(() -> {
+            List<Departure> gone = new ArrayList<>();
             for (User user : usersOf(roster.node())) {
                 if (!listed.contains(user.id())) {
-                    departures.add(depart(user));
+                    gone.add(users.remove(user));
                 }
             }
-        }
+            return gone;
+        });
         departures.forEach(events::departed);
         roster.users().forEach(this::known);
     }
 
     private void departAll(String otherNode) {
-        List<Departure> departures = new ArrayList<>();
-        synchronized (lock) {
-            for (User user : usersOf(otherNode)) {
-                departures.add(depart(user));
-            }
-        }
+        List<Departure> departures = users.atomically(() -> usersOf(otherNode).stream().map(users::remove).toList());
         departures.forEach(events::departed);
     }
 
@@ -448,15 +425,15 @@ public final class ClusterRegistry extends MapRegistry {
         upSince = System.nanoTime();
         try {
             renewOrThrow(localLeases());
-        } catch (Unavailable e) {
+        } catch (Registry.Unavailable e) {
             upSince = -1;
             timer.schedule(this::rejoin, 250, TimeUnit.MILLISECONDS);
             return;
         }
-        synchronized (lock) {
+        users.atomically(() -> {
             bus.send(null, new Envelope.Hello(node));
             bus.send(null, roster());
-        }
+        });
     }
 
     private void renew() {
@@ -466,7 +443,7 @@ public final class ClusterRegistry extends MapRegistry {
     private void renew(Collection<Lease> leases) {
         try {
             renewOrThrow(leases);
-        } catch (Unavailable e) {
+        } catch (Registry.Unavailable e) {
             // The bus logs the link's state changes; there is nothing to add per attempt.
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "cluster node " + node + ": lease renewal failed", e);
@@ -474,26 +451,23 @@ public final class ClusterRegistry extends MapRegistry {
     }
 
     private void renewOrThrow(Collection<Lease> leases) {
-        Renewal renewal = bus.renew(leases, !byId.isEmpty());
+        Renewal renewal = bus.renew(leases, !users.everyone().isEmpty());
         for (Lease lease : leases) {
-            User user = byId.get(lease.user());
-            if (user == null || user.remote()) {
+            if (users.withId(lease.user()).filter(user -> !user.remote()).isEmpty()) {
                 // It left while the renewal was on its way, which may have taken its freed name again.
                 bus.release(lease);
             }
         }
         for (Lease lost : renewal.lost()) {
-            Departure departure;
-            synchronized (lock) {
-                User user = byId.get(lost.user());
-                if (user == null || user.remote()) {
-                    continue;
-                }
-                byConnection.remove(user.connection(), user);
-                departure = depart(user);
+            Departure departure = users.atomically(() -> users.withId(lost.user())
+                    .filter(user -> !user.remote())
+                    .map(users::remove)
+                    .orElse(null));
+            if (departure == null) {
+                continue;
             }
             LOG.log(Level.WARNING, "cluster node {0}: \"{1}\" was taken by another node while this one was cut off; "
-                    + "closing its socket", node, user(departure));
+                    + "closing its socket", node, departure.user().name());
             events.lost(departure);
         }
         if (renewal.wasDeclaredDead()) {
@@ -503,17 +477,15 @@ public final class ClusterRegistry extends MapRegistry {
             if (bus.connected()) {
                 // Otherwise rejoin() announces them, once this node can hear its inbox again:
                 // a user announced before that could be sent messages that nobody receives.
-                synchronized (lock) {
-                    bus.send(null, roster());
-                }
+                users.atomically(() -> bus.send(null, roster()));
             }
         }
     }
 
     /** The other nodes ended their side of every call with this node's users; end ours. */
     private void endCallsElsewhere() {
-        for (User user : List.copyOf(byConnection.values())) {
-            for (User peer : List.copyOf(user.peers)) {
+        for (User user : List.copyOf(users.here())) {
+            for (User peer : users.peersOf(user)) {
                 if (peer.remote()) {
                     events.relayed(peer, user, new ServerMessage.Leave(peer.name()));
                 }
@@ -530,81 +502,52 @@ public final class ClusterRegistry extends MapRegistry {
                 return;
             }
             Map<String, List<User>> byNode = new HashMap<>();
-            for (User user : byId.values()) {
-                if (user.connection() instanceof RemoteConnection remote) {
-                    byNode.computeIfAbsent(remote.node(), n -> new ArrayList<>()).add(user);
+            for (User user : users.everyone()) {
+                if (user.remote()) {
+                    byNode.computeIfAbsent(nodeOf(user), n -> new ArrayList<>()).add(user);
                 }
             }
             if (byNode.isEmpty()) {
                 return;
             }
             for (String dead : bus.dead(byNode.keySet())) {
-                List<User> users = byNode.get(dead);
-                List<Departure> departures = new ArrayList<>();
-                synchronized (lock) {
-                    for (User user : usersOf(dead)) {
-                        departures.add(depart(user));
-                    }
-                }
-                bus.bury(dead, users.stream().map(this::lease).toList());
+                List<Departure> departures = users.atomically(() -> usersOf(dead).stream().map(users::remove).toList());
+                bus.bury(dead, byNode.get(dead).stream().map(this::lease).toList());
                 LOG.log(Level.WARNING, "cluster node {0}: node {1} stopped renewing its lease; its {2} user(s) are gone",
                         node, dead, departures.size());
                 departures.forEach(events::departed);
             }
-        } catch (Unavailable e) {
+        } catch (Registry.Unavailable e) {
             // Try again next time.
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "cluster node " + node + ": dead-node check failed", e);
         }
     }
 
-    // ---- helpers; those that change the maps are called under the lock
-
-    /** A user of this node leaves: free its name everywhere. */
-    @Override
-    protected Departure drop(User user) {
-        Departure departure = depart(user);
-        // Left before the name is freed: whoever finds it free has already been sent the Left.
-        bus.send(null, new Envelope.Left(member(user)));
-        bus.release(lease(user));
-        return departure;
-    }
-
-    /** Forget {@code user} and end its calls; the former peers reported are this node's users. */
-    private Departure depart(User user) {
-        byId.remove(user.id(), user);
-        byKey.remove(user.key(), user);
-        List<User> peers = new ArrayList<>();
-        for (User peer : User.unlinkAll(user)) {
-            if (!peer.remote()) {
-                peers.add(peer);
-            }
-        }
-        return new Departure(user, peers);
-    }
+    // ---- helpers; those that change users are called inside users.atomically
 
     /** Whoever other than {@code keep} this node thinks holds {@code key} has gone (the store says so). */
     private List<Departure> dropStale(String key, User keep) {
-        User stale = byKey.get(key);
+        User stale = users.withKey(key).orElse(null);
         if (stale == null || stale == keep || !stale.remote()) {
             return List.of();
         }
-        return List.of(depart(stale));
+        return List.of(users.remove(stale));
     }
 
     private List<User> usersOf(String otherNode) {
-        List<User> users = new ArrayList<>();
-        for (User user : byId.values()) {
-            if (user.connection() instanceof RemoteConnection remote && remote.node().equals(otherNode)) {
-                users.add(user);
+        List<User> found = new ArrayList<>();
+        for (User user : users.everyone()) {
+            if (user.remote() && nodeOf(user).equals(otherNode)) {
+                found.add(user);
             }
         }
-        return users;
+        return found;
     }
 
     private Envelope.Roster roster() {
         List<Member> members = new ArrayList<>();
-        for (User user : byId.values()) {
+        for (User user : users.everyone()) {
             if (!user.remote()) {
                 members.add(member(user));
             }
@@ -614,7 +557,7 @@ public final class ClusterRegistry extends MapRegistry {
 
     private List<Lease> localLeases() {
         List<Lease> leases = new ArrayList<>();
-        for (User user : byId.values()) {
+        for (User user : users.everyone()) {
             if (!user.remote()) {
                 leases.add(lease(user));
             }
@@ -633,14 +576,5 @@ public final class ClusterRegistry extends MapRegistry {
 
     private String nodeOf(User user) {
         return user.connection() instanceof RemoteConnection remote ? remote.node() : node;
-    }
-
-    @Override
-    protected boolean isCurrent(User user) {
-        return byId.get(user.id()) == user;
-    }
-
-    private static String user(Departure departure) {
-        return departure.user().name();
     }
 }

@@ -1,4 +1,4 @@
-package local.textchat.cluster;
+package local.textchat.cluster.redis;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -12,8 +12,8 @@ import org.junit.jupiter.api.Test;
 
 import local.textchat.protocol.ErrorCode;
 import local.textchat.protocol.ServerMessage;
-import local.textchat.registry.Envelope;
-import local.textchat.registry.Envelope.Member;
+import local.textchat.cluster.Envelope;
+import local.textchat.cluster.Envelope.Member;
 
 /** What one node sends another reads back as it was sent, whatever the names and payloads hold. */
 class EnvelopeCodecTest {

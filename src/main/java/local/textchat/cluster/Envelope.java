@@ -1,4 +1,4 @@
-package local.textchat.registry;
+package local.textchat.cluster;
 
 import java.util.List;
 

@@ -1,4 +1,4 @@
-package local.textchat.signal;
+package local.textchat.app;
 
 import java.lang.System.Logger.Level;
 import java.util.Optional;
@@ -6,17 +6,16 @@ import java.util.Optional;
 /**
  * The one place that asks the container for a CDI bean. Tomcat has no CDI at all (the API
  * classes are missing) and Tyrus standalone has the API but no container behind it, so every
- * failure here means "no CDI": the caller then makes its own instance. Public for
- * {@code web.HealthServlet}, which reports which kind of registry the application runs on.
+ * failure here means "no CDI": the caller then makes its own instance.
  */
-public final class ContainerBeans {
+final class ContainerBeans {
 
     private static final System.Logger LOG = System.getLogger(ContainerBeans.class.getName());
 
     private ContainerBeans() {
     }
 
-    public static <T> Optional<T> find(Class<T> type) {
+    static <T> Optional<T> find(Class<T> type) {
         try {
             Class.forName("jakarta.enterprise.inject.spi.CDI", false, ContainerBeans.class.getClassLoader());
         } catch (ClassNotFoundException | LinkageError e) {

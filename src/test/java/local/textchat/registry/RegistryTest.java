@@ -20,7 +20,8 @@ import org.junit.jupiter.api.Test;
 
 import local.textchat.protocol.ServerMessage;
 
-class LocalRegistryTest {
+/** The single-node registry: {@link Registry} over {@link Users} and {@link LocalNames}. */
+class RegistryTest {
 
     private static final AtomicInteger IDS = new AtomicInteger();
 
@@ -44,7 +45,7 @@ class LocalRegistryTest {
         }
     }
 
-    private final LocalRegistry registry = new LocalRegistry();
+    private final Registry registry = Registry.local(new Users(), Integer.MAX_VALUE);
 
     private User claim(String name, Connection c) {
         return ((Claim.Claimed) registry.claim(name, c, null)).user();
@@ -181,10 +182,44 @@ class LocalRegistryTest {
 
     @Test
     void maxUsersIsEnforced() {
-        registry.setMaxUsers(2);
-        claim("a", new Recorder());
-        claim("b", new Recorder());
+        Registry registry = Registry.local(new Users(), 2);
+        registry.claim("a", new Recorder(), null);
+        registry.claim("b", new Recorder(), null);
         assertInstanceOf(Claim.Full.class, registry.claim("c", new Recorder(), null));
+    }
+
+    @Test
+    void findNeverAsksBeyondThisNodeButReachMay() {
+        assertTrue(registry.find("nobody").isEmpty());
+        assertTrue(registry.reach("nobody").isEmpty(), "a single node has nobody elsewhere");
+        User alice = claim("Alice", new Recorder());
+        assertEquals(Optional.of(alice), registry.reach("ALICE"));
+    }
+
+    @Test
+    void aRelayToAUserOfThisNodeGoesToTheReceivingSide() {
+        List<String> relayed = new ArrayList<>();
+        registry.listen(new Registry.Events() {
+            @Override
+            public void relayed(User from, User to, ServerMessage message) {
+                relayed.add(from.name() + ">" + to.name() + ":" + message.getClass().getSimpleName());
+            }
+        });
+        User a = claim("a", new Recorder());
+        User b = claim("b", new Recorder());
+        registry.route(a, b, new ServerMessage.Leave("a"));
+        assertEquals(List.of("a>b:Leave"), relayed);
+    }
+
+    @Test
+    void aReleasedNameMakesRoomUnderMaxUsers() {
+        Registry registry = Registry.local(new Users(), 2);
+        Recorder first = new Recorder();
+        registry.claim("a", first, null);
+        registry.claim("b", new Recorder(), null);
+        assertInstanceOf(Claim.Full.class, registry.claim("c", new Recorder(), null));
+        registry.release(first);
+        assertInstanceOf(Claim.Claimed.class, registry.claim("c", new Recorder(), null));
     }
 
     @Test

@@ -1,11 +1,11 @@
-package local.textchat.cluster;
+package local.textchat.cluster.redis;
 
 import java.util.ArrayList;
 import java.util.List;
 
 import local.textchat.protocol.Codec;
-import local.textchat.registry.Envelope;
-import local.textchat.registry.Envelope.Member;
+import local.textchat.cluster.Envelope;
+import local.textchat.cluster.Envelope.Member;
 
 /**
  * Envelopes as the text of a Redis pub/sub message: lines, the first naming the sending node and

@@ -1,4 +1,4 @@
-package local.textchat.cluster;
+package local.textchat.cluster.redis;
 
 import java.lang.System.Logger.Level;
 import java.net.SocketAddress;
@@ -33,8 +33,8 @@ import io.lettuce.core.resource.Delay;
 import io.lettuce.core.resource.DefaultClientResources;
 
 import local.textchat.config.ClusterSettings;
-import local.textchat.registry.ClusterBus;
-import local.textchat.registry.Envelope;
+import local.textchat.cluster.ClusterBus;
+import local.textchat.cluster.Envelope;
 import local.textchat.registry.Registry;
 
 /**

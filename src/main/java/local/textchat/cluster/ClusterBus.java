@@ -1,4 +1,4 @@
-package local.textchat.registry;
+package local.textchat.cluster;
 
 import java.util.Collection;
 import java.util.List;
@@ -6,9 +6,11 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
 
+import local.textchat.registry.Registry;
+
 /**
- * The shared store and message bus of a cluster, as {@link ClusterRegistry} needs it (Redis in
- * {@code local.textchat.cluster.RedisBus}). Calls that answer something block for at most a
+ * The shared store and message bus of a cluster, as {@link ClusterNode} needs it (Redis in
+ * {@code local.textchat.cluster.redis.RedisBus}). Calls that answer something block for at most a
  * short timeout and throw {@link Registry.Unavailable} when the store cannot be reached; sends
  * never block and are dropped while it cannot be reached.
  */

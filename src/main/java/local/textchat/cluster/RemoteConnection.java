@@ -1,6 +1,7 @@
-package local.textchat.registry;
+package local.textchat.cluster;
 
 import local.textchat.protocol.ServerMessage;
+import local.textchat.registry.Connection;
 
 /** How a message reaches a user whose socket is on another node: through that node's inbox. */
 final class RemoteConnection implements Connection {
@@ -33,5 +34,10 @@ final class RemoteConnection implements Connection {
     /** Its node closes it, if ever; nothing to do from here. */
     @Override
     public void close(int code, String reason) {
+    }
+
+    @Override
+    public boolean local() {
+        return false;
     }
 }

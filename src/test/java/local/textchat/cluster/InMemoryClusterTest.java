@@ -1,0 +1,182 @@
+package local.textchat.cluster;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import local.textchat.protocol.ServerMessage;
+import local.textchat.registry.Claim;
+import local.textchat.registry.Connection;
+import local.textchat.registry.Departure;
+import local.textchat.registry.Registry;
+import local.textchat.registry.User;
+import local.textchat.registry.Users;
+
+/**
+ * Cluster nodes over the {@link MemoryCluster}, where a node's link to the store is cut and healed
+ * at exactly the moment the test chooses: what a partition and a resume on another node do to each
+ * node's view, checked on the registries themselves (the real-Redis tests check the same end to
+ * end over WebSockets, with the timing a real network gives).
+ */
+class InMemoryClusterTest {
+
+    private static final long LEASE_MILLIS = 1000;
+    private static final AtomicInteger SOCKETS = new AtomicInteger();
+
+    private final MemoryCluster cluster = new MemoryCluster(LEASE_MILLIS);
+    private final List<Node> nodes = new CopyOnWriteArrayList<>();
+
+    /** One node: its registry, the link to the store, and everything its registry reported. */
+    private final class Node implements Registry.Events {
+        final MemoryCluster.Link link = cluster.link();
+        final Users users = new Users();
+        final Registry registry = new Registry(users, new ClusterNode(link, users, 100).start());
+        final List<String> events = new CopyOnWriteArrayList<>();
+
+        Node() {
+            registry.listen(this);
+            nodes.add(this);
+        }
+
+        User user(String name) {
+            return registry.find(name).orElseThrow(() -> new AssertionError(name + " is not known on " + link.node()));
+        }
+
+        Claim claim(String name, Connection socket, String token) {
+            return registry.claim(name, socket, token);
+        }
+
+        @Override
+        public void relayed(User from, User to, ServerMessage message) {
+            events.add("relayed " + from.name() + ">" + to.name() + " " + message.getClass().getSimpleName());
+        }
+
+        @Override
+        public void joined(User user) {
+            events.add("joined " + user.name());
+        }
+
+        @Override
+        public void departed(Departure departure) {
+            events.add("departed " + departure.user().name() + " " + departure.formerPeers().stream().map(User::name).toList());
+        }
+
+        @Override
+        public void resumedElsewhere(User user, Connection previous) {
+            events.add("resumedElsewhere " + user.name() + " " + previous.id());
+        }
+
+        @Override
+        public void lost(Departure departure) {
+            events.add("lost " + departure.user().name());
+        }
+    }
+
+    /** A socket that keeps what it was sent. */
+    private static final class Socket implements Connection {
+        final String id = "s" + SOCKETS.incrementAndGet();
+        final List<ServerMessage> sent = new CopyOnWriteArrayList<>();
+
+        @Override
+        public String id() {
+            return id;
+        }
+
+        @Override
+        public void send(ServerMessage message) {
+            sent.add(message);
+        }
+
+        @Override
+        public void close(int code, String reason) {
+        }
+    }
+
+    @AfterEach
+    void stop() {
+        nodes.forEach(node -> node.registry.clear());
+        cluster.close();
+    }
+
+    @Test
+    void aNodeCutOffLongerThanTheLeaseIsBuriedAndComesBackConsistent() {
+        Node one = new Node();
+        Node two = new Node();
+        User alice = assertInstanceOf(Claim.Claimed.class, one.claim("alice", new Socket(), null)).user();
+        User bob = assertInstanceOf(Claim.Claimed.class, two.claim("bob", new Socket(), null)).user();
+        User carol = assertInstanceOf(Claim.Claimed.class, two.claim("carol", new Socket(), null)).user();
+        await(() -> one.registry.find("carol").isPresent() && two.registry.find("alice").isPresent(), "presence");
+        // alice is in calls with bob and carol, kept on both nodes.
+        assertTrue(one.registry.pair(alice, one.user("bob")) && one.registry.pair(alice, one.user("carol")));
+        assertTrue(two.registry.pair(bob, two.user("alice")) && two.registry.pair(carol, two.user("alice")));
+
+        two.link.cut();
+        await(() -> one.events.containsAll(List.of("departed bob [alice]", "departed carol [alice]")),
+                "node one buries node two's users within the lease");
+        assertTrue(one.registry.find("bob").isEmpty());
+        // The cut-off node's names are free: someone on node one takes bob's.
+        assertInstanceOf(Claim.Claimed.class, one.claim("bob", new Socket(), null));
+
+        two.link.heal();
+        await(() -> two.events.contains("lost bob"), "node two learns that bob's name went");
+        await(() -> two.events.contains("relayed alice>carol Leave"), "node two ends carol's call with alice");
+        await(() -> one.events.contains("joined carol"), "node two announces carol again");
+        assertEquals(Optional.empty(), two.registry.users().withId(bob.id()), "bob is gone from node two");
+    }
+
+    @Test
+    void aUserResumingOnAnotherNodeTakesItsCallsAlong() {
+        Node one = new Node();
+        Node two = new Node();
+        Socket aliceSocket = new Socket();
+        Claim.Claimed aliceLogin = assertInstanceOf(Claim.Claimed.class, one.claim("alice", aliceSocket, null));
+        User alice = aliceLogin.user();
+        User dave = assertInstanceOf(Claim.Claimed.class, one.claim("dave", new Socket(), null)).user();
+        User bob = assertInstanceOf(Claim.Claimed.class, two.claim("bob", new Socket(), null)).user();
+        await(() -> one.registry.find("bob").isPresent() && two.registry.find("dave").isPresent(), "presence");
+        // alice: a call with dave on her own node, one with bob on the other.
+        assertTrue(one.registry.pair(alice, dave));
+        assertTrue(one.registry.pair(alice, one.user("bob")) && two.registry.pair(bob, two.user("alice")));
+
+        one.registry.suspend(aliceSocket);
+        Socket newSocket = new Socket();
+        Claim.Resumed resumed = assertInstanceOf(Claim.Resumed.class, two.claim("alice", newSocket, alice.token()));
+        User aliceOnTwo = resumed.user();
+
+        assertEquals(alice.id(), aliceOnTwo.id(), "the same login, moved");
+        assertTrue(aliceOnTwo.connection().local());
+        assertEquals(Optional.of(aliceOnTwo), two.registry.userOn(newSocket));
+        assertTrue(two.registry.paired(aliceOnTwo, bob), "the call with bob (now on the same node) goes on");
+        assertTrue(two.registry.paired(aliceOnTwo, two.user("dave")), "the call with dave goes on across the nodes");
+        await(() -> one.events.contains("resumedElsewhere alice " + aliceSocket.id()), "node one closes her old socket");
+        assertTrue(alice.remote(), "node one now reaches alice on node two");
+        assertTrue(one.registry.paired(dave, alice), "node one keeps dave's side of the call");
+        assertTrue(one.registry.peerNamed(alice, "bob").isEmpty(), "node one keeps only its own users' calls");
+    }
+
+    private static void await(BooleanSupplier condition, String what) {
+        long deadline = System.nanoTime() + 10 * LEASE_MILLIS * 1_000_000;
+        while (System.nanoTime() < deadline) {
+            if (condition.getAsBoolean()) {
+                return;
+            }
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        fail("not within " + 10 * LEASE_MILLIS + " ms: " + what);
+    }
+}
