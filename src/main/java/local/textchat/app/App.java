@@ -3,6 +3,7 @@ package local.textchat.app;
 import java.lang.System.Logger.Level;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import local.textchat.cluster.Cluster;
 import local.textchat.config.Settings;
@@ -39,6 +40,7 @@ public final class App implements AutoCloseable {
     private final Registry registry;
     private final RegistryKind kind;
     private final Switchboard switchboard;
+    private final AtomicBoolean closed = new AtomicBoolean();
 
     private App(Settings settings, ScheduledThreadPoolExecutor timers, Registry registry, RegistryKind kind) {
         this.settings = settings;
@@ -96,9 +98,15 @@ public final class App implements AutoCloseable {
         return switchboard;
     }
 
-    /** Stop: every socket is closed with 1001, every name freed (a cluster node leaves), the timer thread ends. */
+    /**
+     * Stop: every socket is closed with 1001, every name freed (a cluster node leaves), the timer
+     * thread ends. Once; later calls do nothing.
+     */
     @Override
     public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
         switchboard.shutdown();
         timers.shutdownNow();
         try {

@@ -120,8 +120,7 @@ final class BrowserHarness implements BeforeEachCallback, AfterTestExecutionCall
             browsers.clear();
             opened = 0;
             if (server != null) {
-                server.close();
-                app.close();
+                server.close(); // and with it the app, as an undeploy
                 server = null;
             }
             settings.clear();
@@ -175,7 +174,7 @@ final class BrowserHarness implements BeforeEachCallback, AfterTestExecutionCall
         if (server == null) {
             app = App.start(Settings.of(settings));
             try {
-                server = WebappServer.start(Path.of("src/main/webapp"), app);
+                server = WebappServer.start(app);
             } catch (IOException | DeploymentException e) {
                 app.close();
                 throw new IllegalStateException("could not start the test server", e);

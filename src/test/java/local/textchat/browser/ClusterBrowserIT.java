@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.URI;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -29,13 +28,11 @@ class ClusterBrowserIT {
 
     private RedisServer redis;
     private final List<WebappServer> nodes = new ArrayList<>();
-    private final List<App> apps = new ArrayList<>();
 
     /** Runs after the browser has quit (extensions end in the reverse order of theirs). */
     @RegisterExtension
     @Order(1)
     final AfterEachCallback stop = context -> {
-        apps.forEach(App::close);
         nodes.forEach(WebappServer::close);
         if (redis != null) {
             redis.close();
@@ -49,9 +46,8 @@ class ClusterBrowserIT {
         for (int i = 0; i < 2; i++) {
             App app = App.start(Settings.of(Map.of("textchat.iceServers", BrowserHarness.ICE_SERVERS,
                     "textchat.redisUrl", redis.url())));
-            apps.add(app);
             try {
-                nodes.add(WebappServer.start(Path.of("src/main/webapp"), app));
+                nodes.add(WebappServer.start(app));
             } catch (Exception e) {
                 throw new IllegalStateException(e);
             }

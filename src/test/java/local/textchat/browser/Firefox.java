@@ -1,22 +1,16 @@
 package local.textchat.browser;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.text.BreakIterator;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Collections;
-import java.util.Deque;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentLinkedDeque;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -28,6 +22,8 @@ import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
+
+import local.textchat.support.ChildProcess;
 
 /**
  * Headless Firefox ESR driven over WebDriver BiDi, which it speaks natively (there is no
@@ -45,9 +41,7 @@ final class Firefox implements Browser {
     /** WebDriver's key for Enter (the spec's normalised "\uE007"). */
     private static final String ENTER = "\uE007";
 
-    private final Process process;
-    /** Kills Firefox should the test JVM end before {@link #close} (a failsafe timeout, say). */
-    private final Thread killOnExit;
+    private final ChildProcess process;
     private final Path home;
     private final BiDiConnection bidi;
     private final List<String> console = Collections.synchronizedList(new ArrayList<>());
@@ -55,10 +49,8 @@ final class Firefox implements Browser {
     private final Map<String, List<String>> dialogs = new java.util.concurrent.ConcurrentHashMap<>();
     private String startWindow;
 
-    private Firefox(Process process, Path home, BiDiConnection bidi) {
+    private Firefox(ChildProcess process, Path home, BiDiConnection bidi) {
         this.process = process;
-        this.killOnExit = new Thread(() -> stop(process), "kill-firefox");
-        Runtime.getRuntime().addShutdownHook(killOnExit);
         this.home = home;
         this.bidi = bidi;
     }
@@ -74,24 +66,21 @@ final class Firefox implements Browser {
         Path home = Files.createTempDirectory("textchat-firefox-");
         Path profile = Files.createDirectories(home.resolve("profile"));
         Files.writeString(profile.resolve("user.js"), userJs(language));
-        ProcessBuilder builder = new ProcessBuilder(BINARY, "--headless", "--no-remote",
-                "--profile", profile.toString(), "--remote-debugging-port=0", "about:blank")
-                .redirectErrorStream(true);
         // Firefox writes ~/.config/mozilla, ~/.cache/mozilla and ~/Downloads whatever --profile says.
-        builder.environment().put("HOME", home.toString());
-        builder.environment().put("MOZ_CRASHREPORTER_DISABLE", "1");
-        // Without it ESR ignores services.settings.server and asks Mozilla's Remote Settings.
-        builder.environment().put("MOZ_REMOTE_SETTINGS_DEVTOOLS", "1");
-        Process process = builder.start();
-        Deque<String> output = new ConcurrentLinkedDeque<>();
-        CompletableFuture<String> endpoint = new CompletableFuture<>();
-        Thread reader = new Thread(() -> readOutput(process, output, endpoint), "firefox-output");
-        reader.setDaemon(true);
-        reader.start();
+        Map<String, String> env = Map.of("HOME", home.toString(), "MOZ_CRASHREPORTER_DISABLE", "1",
+                // Without it ESR ignores services.settings.server and asks Mozilla's Remote Settings.
+                "MOZ_REMOTE_SETTINGS_DEVTOOLS", "1");
+        Path log = Path.of("target", "firefox-" + System.nanoTime() + ".log");
+        // Dies with the test JVM however that ends (ChildProcess): a failsafe timeout leaves no Firefox behind.
+        ChildProcess process = ChildProcess.start("firefox", List.of(BINARY, "--headless", "--no-remote",
+                "--profile", profile.toString(), "--remote-debugging-port=0", "about:blank"), env, home, log,
+                false, true);
         Firefox firefox = null;
         try {
-            String url = endpoint.get(START_PATIENCE_SECONDS, TimeUnit.SECONDS);
-            BiDiConnection bidi = BiDiConnection.open(URI.create(url + "/session"));
+            String line = process.nextLine(Duration.ofSeconds(START_PATIENCE_SECONDS), l -> LISTENING.matcher(l).find());
+            Matcher listening = LISTENING.matcher(line);
+            listening.find();
+            BiDiConnection bidi = BiDiConnection.open(URI.create(listening.group(1) + "/session"));
             firefox = new Firefox(process, home, bidi);
             firefox.startSession();
             return firefox;
@@ -99,11 +88,10 @@ final class Firefox implements Browser {
             if (firefox != null) {
                 firefox.close();
             } else {
-                stop(process);
+                process.kill();
                 BrowserHarness.deleteTree(home);
             }
-            throw new IllegalStateException("Firefox did not start: " + e + "\n---- its output ----\n"
-                    + String.join("\n", output), e);
+            throw new IllegalStateException("Firefox did not start: " + e + process.logTail(), e);
         }
     }
 
@@ -157,51 +145,10 @@ final class Firefox implements Browser {
         try {
             bidi.close();
         } finally {
-            stop(process);
+            // SIGKILL: its profile is thrown away, so there is nothing to save, and a polite shutdown takes seconds.
+            process.kill();
             BrowserHarness.deleteTree(home);
-            try {
-                Runtime.getRuntime().removeShutdownHook(killOnExit);
-            } catch (IllegalStateException alreadyShuttingDown) {
-                // The hook is running or has run: Firefox is being stopped anyway.
-            }
         }
-    }
-
-    /**
-     * Ends Firefox and its content processes at once (SIGKILL: its profile is thrown away, so
-     * there is nothing to save, and a polite shutdown takes seconds).
-     */
-    private static void stop(Process process) {
-        List<ProcessHandle> children = process.descendants().toList();
-        process.destroyForcibly();
-        children.forEach(ProcessHandle::destroyForcibly);
-        try {
-            process.waitFor(10, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        for (ProcessHandle child : children) {
-            child.onExit().completeOnTimeout(child, 10, TimeUnit.SECONDS).join();
-        }
-    }
-
-    private static void readOutput(Process process, Deque<String> output, CompletableFuture<String> endpoint) {
-        try (BufferedReader lines = new BufferedReader(
-                new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-            for (String line; (line = lines.readLine()) != null; ) {
-                output.add(line);
-                if (output.size() > 200) {
-                    output.poll();
-                }
-                Matcher listening = LISTENING.matcher(line);
-                if (listening.find()) {
-                    endpoint.complete(listening.group(1));
-                }
-            }
-        } catch (IOException e) {
-            // The process is gone; the output so far is what there is.
-        }
-        endpoint.completeExceptionally(new IllegalStateException("Firefox exited before it listened for WebDriver BiDi"));
     }
 
     private static String describe(JsonObject entry) {

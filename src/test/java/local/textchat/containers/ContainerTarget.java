@@ -25,6 +25,7 @@ import java.util.stream.Stream;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 
+import local.textchat.support.ChildProcess;
 import local.textchat.support.Deployment;
 import local.textchat.support.Target;
 import local.textchat.support.TestServer;

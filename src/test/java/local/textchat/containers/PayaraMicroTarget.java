@@ -11,6 +11,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
+import local.textchat.support.ChildProcess;
+
 /**
  * Payara Micro 6 ({@code textchat.runtime} is its jar) in a child process, the WAR deployed with
  * {@code --deploy}, the settings given as system properties. Payara brings CDI (Weld), JSON-B and

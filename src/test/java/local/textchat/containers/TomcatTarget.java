@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 
+import local.textchat.support.ChildProcess;
 import local.textchat.support.Deployment;
 
 /**

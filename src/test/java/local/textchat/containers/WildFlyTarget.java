@@ -15,6 +15,7 @@ import java.util.stream.IntStream;
 import java.util.stream.Stream;
 
 import local.textchat.config.Settings;
+import local.textchat.support.ChildProcess;
 
 /**
  * WildFly ({@code textchat.runtime} is the distribution the build unpacked), started with its own

@@ -1,29 +1,25 @@
 package local.textchat.support;
 
-import java.io.BufferedReader;
-import java.io.File;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A cluster node in a JVM of its own, for the one thing a node in the test JVM cannot do
  * honestly: die. {@link #kill} is {@code kill -9}: no close frames, no goodbye to the cluster,
- * its lease simply stops being renewed. Its output goes to {@code target/node-PORT.log}.
+ * its lease simply stops being renewed. Its output goes to {@code target/node-N.log}. Like every
+ * {@link ChildProcess} it cannot outlive the test JVM: it stops when its standard input ends.
  */
 public final class NodeProcess implements AutoCloseable {
 
-    private final Process process;
+    private final ChildProcess process;
     private final int port;
 
-    private NodeProcess(Process process, int port) {
+    private NodeProcess(ChildProcess process, int port) {
         this.process = process;
         this.port = port;
     }
@@ -39,30 +35,13 @@ public final class NodeProcess implements AutoCloseable {
         command.add(NodeProcess.class.getName());
         command.add(redisUrl);
         settings.forEach((k, v) -> command.add(k + "=" + v));
-        File log = Path.of("target", "node-" + System.nanoTime() + ".log").toFile();
-        Process process;
+        Path log = Path.of("target", "node-" + System.nanoTime() + ".log");
+        ChildProcess process = ChildProcess.start("node", command, Map.of(), Path.of("").toAbsolutePath(), log, true);
         try {
-            process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.appendTo(log)).start();
-        } catch (IOException e) {
-            throw new IllegalStateException("could not start a node JVM", e);
-        }
-        CompletableFuture<Integer> port = CompletableFuture.supplyAsync(() -> {
-            try {
-                BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
-                for (String line; (line = out.readLine()) != null; ) {
-                    if (line.startsWith("PORT ")) {
-                        return Integer.parseInt(line.substring(5).trim());
-                    }
-                }
-            } catch (IOException e) {
-                // fall through
-            }
-            throw new IllegalStateException("the node JVM exited before it listened; see " + log);
-        });
-        try {
-            return new NodeProcess(process, port.get(60, TimeUnit.SECONDS));
-        } catch (Exception e) {
-            process.destroyForcibly();
+            String line = process.nextLine(Duration.ofSeconds(60), "PORT ");
+            return new NodeProcess(process, Integer.parseInt(line.substring(5).trim()));
+        } catch (RuntimeException e) {
+            process.kill();
             throw new IllegalStateException("the node JVM did not start; see " + log, e);
         }
     }
@@ -79,12 +58,7 @@ public final class NodeProcess implements AutoCloseable {
 
     /** SIGKILL, and wait until it is gone. */
     public void kill() {
-        process.destroyForcibly();
-        try {
-            process.waitFor(10, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        process.kill();
     }
 
     @Override
@@ -92,8 +66,11 @@ public final class NodeProcess implements AutoCloseable {
         kill();
     }
 
-    /** The child's main: {@code REDIS_URL [key=value ...]}; prints {@code PORT n} once ready, then runs until killed. */
-    public static void main(String[] args) throws InterruptedException {
+    /**
+     * The child's main: {@code REDIS_URL [key=value ...]}; prints {@code PORT n} once ready, then
+     * runs until killed or until its standard input ends (the test JVM is gone).
+     */
+    public static void main(String[] args) throws IOException {
         Map<String, String> settings = new java.util.HashMap<>();
         for (int i = 1; i < args.length; i++) {
             int eq = args[i].indexOf('=');
@@ -102,6 +79,10 @@ public final class NodeProcess implements AutoCloseable {
         ClusterServer node = ClusterServer.start(args[0], settings);
         System.out.println("PORT " + node.port());
         System.out.flush();
-        Thread.sleep(Long.MAX_VALUE);
+        while (System.in.read() >= 0) {
+            // nothing is ever sent; the end of input is the signal
+        }
+        node.close();
+        System.exit(0);
     }
 }

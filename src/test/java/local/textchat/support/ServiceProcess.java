@@ -2,25 +2,24 @@ package local.textchat.support;
 
 import static org.junit.jupiter.api.Assertions.fail;
 
-import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
+import java.util.Map;
 import java.util.function.BooleanSupplier;
 
 /**
  * An external service a test starts as a real process (redis-server, coturn's turnserver):
- * output appended to a log file, ready when a probe says so, stopped by PID, and never
- * outliving the test JVM.
+ * output appended to a log file, ready when a probe says so, and, being a {@link ChildProcess},
+ * never outliving the test JVM.
  */
 public final class ServiceProcess {
 
     private final String name;
     private final Path log;
-    private final Process process;
+    private final ChildProcess process;
 
-    private ServiceProcess(String name, Path log, Process process) {
+    private ServiceProcess(String name, Path log, ChildProcess process) {
         this.name = name;
         this.log = log;
         this.process = process;
@@ -32,16 +31,8 @@ public final class ServiceProcess {
      */
     public static ServiceProcess start(List<String> command, Path log, BooleanSupplier ready, Duration timeout) {
         String name = Path.of(command.get(0)).getFileName().toString();
-        Process process;
-        try {
-            log.toAbsolutePath().getParent().toFile().mkdirs();
-            process = new ProcessBuilder(command).redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
-        } catch (IOException e) {
-            throw new IllegalStateException("could not start " + command.get(0), e);
-        }
-        // Never outlive the test JVM, even one that is killed or never reaches its clean-up.
-        Runtime.getRuntime().addShutdownHook(new Thread(process::destroyForcibly));
+        ChildProcess process = ChildProcess.start(name, command, Map.of(), Path.of("").toAbsolutePath(), log,
+                false, false);
         ServiceProcess service = new ServiceProcess(name, log, process);
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
@@ -68,24 +59,12 @@ public final class ServiceProcess {
 
     /** SIGTERM, and wait until it has exited (SIGKILL after 10 s). */
     public void stop() {
-        process.destroy();
-        awaitExit();
+        process.stop(Duration.ofSeconds(10));
     }
 
     /** SIGKILL at once, as a crash would. */
     public void kill() {
-        process.destroyForcibly();
-        awaitExit();
-    }
-
-    private void awaitExit() {
-        try {
-            if (!process.waitFor(10, TimeUnit.SECONDS)) {
-                process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        process.kill();
     }
 
     @Override

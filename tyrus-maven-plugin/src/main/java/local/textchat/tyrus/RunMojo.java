@@ -19,6 +19,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
+import jakarta.servlet.annotation.WebFilter;
+import jakarta.servlet.annotation.WebListener;
+import jakarta.servlet.annotation.WebServlet;
 import jakarta.websocket.DeploymentException;
 import jakarta.websocket.server.ServerApplicationConfig;
 import jakarta.websocket.server.ServerEndpoint;
@@ -175,9 +178,18 @@ public class RunMojo extends AbstractMojo {
                         + "  (" + cls.getName() + ")");
             } else if (ServerApplicationConfig.class.isAssignableFrom(cls)) {
                 getLog().info("  Config     " + cls.getName() + " (decides which endpoints are deployed)");
+            } else if (cls.isAnnotationPresent(WebListener.class)) {
+                getLog().info("  Listener   " + cls.getName());
+            } else if (cls.isAnnotationPresent(WebFilter.class)) {
+                getLog().info("  Filter     " + String.join(", ", patterns(cls.getAnnotation(WebFilter.class).value(),
+                        cls.getAnnotation(WebFilter.class).urlPatterns())) + "  (" + cls.getName() + ")");
+            } else if (cls.isAnnotationPresent(WebServlet.class)) {
+                getLog().info("  Servlet    " + options.pageUrl(boundPort) + String.join(", ", patterns(
+                        cls.getAnnotation(WebServlet.class).value(), cls.getAnnotation(WebServlet.class).urlPatterns()))
+                        .replaceFirst("^/", "") + "  (" + cls.getName() + ")");
             }
         }
-        if (classes.isEmpty()) {
+        if (classes.stream().noneMatch(EndpointScanner::isDeployable)) {
             getLog().warn("No @ServerEndpoint class in " + project.getBuild().getOutputDirectory()
                     + ": serving static files only");
         }
@@ -192,6 +204,11 @@ public class RunMojo extends AbstractMojo {
         getLog().info("Open " + options.pageUrl(boundPort) + (options.stopAfter() > 0
                 ? "   (stops after " + options.stopAfter() + " s)" : "   (Ctrl-C to stop)"));
         getLog().info(line);
+    }
+
+    private static String[] patterns(String[] value, String[] urlPatterns) {
+        return java.util.stream.Stream.concat(java.util.Arrays.stream(value), java.util.Arrays.stream(urlPatterns))
+                .toArray(String[]::new);
     }
 
     /** The -D properties named after the project (e.g. textchat.iceServers): its configuration, shown once. */

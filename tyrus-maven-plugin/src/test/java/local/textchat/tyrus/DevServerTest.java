@@ -21,12 +21,15 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 
 import local.textchat.tyrus.fixture.EchoEndpoint;
+import local.textchat.tyrus.fixture.StartListener;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -60,8 +63,9 @@ class DevServerTest {
         appLoader = new URLClassLoader(new URL[] {extra.toUri().toURL()}, DevServerTest.class.getClassLoader());
 
         options = new Options("127.0.0.1", 0, "/ctx", webapp, 0);
-        Set<Class<?>> classes = EndpointScannerTest.fixtures(); // EchoEndpoint, ShoutEndpoint, AppConfig
-        server = DevServer.start(options, classes, new StaticFiles("/ctx", webapp, appLoader), appLoader);
+        Set<Class<?>> classes = EndpointScannerTest.fixtures(); // endpoints, a config, a listener, filter and servlet
+        server = DevServer.start(options, classes, new StaticFiles("/ctx", webapp, appLoader), appLoader,
+                new DevServer.Extras(Map.of("fixture.given", "by the embedder"), List.of()));
         http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     }
 
@@ -69,6 +73,8 @@ class DevServerTest {
     static void stop() throws IOException {
         if (server != null) {
             server.close();
+            assertEquals("stopped", StartListener.EVENTS.get(StartListener.EVENTS.size() - 1),
+                    "the listener is told when the server stops");
         }
         if (appLoader != null) {
             appLoader.close();
@@ -92,6 +98,19 @@ class DevServerTest {
         HttpResponse<String> js = get("/ctx/js/app.js");
         assertEquals(200, js.statusCode());
         assertEquals("text/javascript;charset=utf-8", js.headers().firstValue("Content-Type").orElse(""));
+    }
+
+    @Test
+    void theApplicationsListenersFiltersAndServletsRunAsInAContainer() throws Exception {
+        assertEquals(List.of("started /ctx"), StartListener.EVENTS);
+        HttpResponse<String> status = get("/ctx/status");
+        assertEquals(200, status.statusCode());
+        assertEquals("started=yes given=by the embedder", status.body());
+        assertEquals("seen", status.headers().firstValue("X-Fixture-Filter").orElse(""));
+        // Static files are served behind the filters too, as a container's default servlet is.
+        HttpResponse<String> page = get("/ctx/");
+        assertEquals("seen", page.headers().firstValue("X-Fixture-Filter").orElse(""));
+        assertEquals("seen", get("/ctx/missing.js").headers().firstValue("X-Fixture-Filter").orElse(""));
     }
 
     @Test

@@ -14,7 +14,10 @@ import java.util.stream.Collectors;
 
 import local.textchat.tyrus.fixture.AppConfig;
 import local.textchat.tyrus.fixture.EchoEndpoint;
+import local.textchat.tyrus.fixture.HeaderFilter;
 import local.textchat.tyrus.fixture.ShoutEndpoint;
+import local.textchat.tyrus.fixture.StartListener;
+import local.textchat.tyrus.fixture.StatusServlet;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -33,10 +36,11 @@ class EndpointScannerTest {
     }
 
     @Test
-    void findsAnnotatedEndpointsConfigsAndProgrammaticEndpoints() throws Exception {
+    void findsEndpointsConfigsProgrammaticEndpointsAndServletComponents() throws Exception {
         assertTrue(Files.isDirectory(TEST_CLASSES), "run the tests through Maven");
         // AbstractEndpoint (abstract) and NotAnEndpoint are left out; sorted by name
-        assertEquals(List.of(AppConfig.class, EchoEndpoint.class, ShoutEndpoint.class), new ArrayList<>(fixtures()));
+        assertEquals(List.of(AppConfig.class, EchoEndpoint.class, HeaderFilter.class, ShoutEndpoint.class,
+                StartListener.class, StatusServlet.class), new ArrayList<>(fixtures()));
     }
 
     @Test

@@ -18,7 +18,7 @@ import java.util.Map;
  * (read on every request, so an edit shows on the next refresh), then {@code META-INF/resources/} on the
  * application's class path (WebJars). Nothing outside those two roots is reachable, nor WEB-INF/ or META-INF/.
  */
-final class StaticFiles {
+public final class StaticFiles {
 
     static final String CLASSPATH_ROOT = "META-INF/resources/";
 
@@ -82,7 +82,7 @@ final class StaticFiles {
      * @param webappDir   the webapp source directory; need not exist
      * @param classPath   where {@code META-INF/resources/} is looked up
      */
-    StaticFiles(String contextPath, Path webappDir, ClassLoader classPath) {
+    public StaticFiles(String contextPath, Path webappDir, ClassLoader classPath) {
         this.contextPath = contextPath;
         this.webappDir = webappDir.toAbsolutePath().normalize();
         this.classPath = classPath;

@@ -13,9 +13,9 @@ import java.util.List;
  * @param webappDir   static files served live, straight from the sources
  * @param stopAfter   seconds to run before stopping by itself, 0 to run until Ctrl-C
  */
-record Options(String host, int port, String contextPath, Path webappDir, int stopAfter) {
+public record Options(String host, int port, String contextPath, Path webappDir, int stopAfter) {
 
-    Options {
+    public Options {
         if (host == null || host.isBlank()) {
             throw new IllegalArgumentException("tyrus.host must not be empty");
         }
@@ -64,7 +64,7 @@ record Options(String host, int port, String contextPath, Path webappDir, int st
     }
 
     /** The page to open, for the port actually bound. */
-    String pageUrl(int boundPort) {
+    public String pageUrl(int boundPort) {
         return "http://" + urlHost() + ":" + boundPort + contextPath + "/";
     }
 

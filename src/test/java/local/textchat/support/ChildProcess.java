@@ -1,4 +1,4 @@
-package local.textchat.containers;
+package local.textchat.support;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -17,19 +17,22 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
- * A server process started by the tests, which can never outlive the test JVM: its standard
- * input is a pipe from this JVM, and the end of that pipe stops it. A normal stop closes the
- * pipe; so does the death of the test JVM, however it dies. Programs that do not watch their
- * input themselves run under a small shell that does it for them.
+ * A process started by the tests (a container, a cluster node's JVM, redis-server, coturn,
+ * Firefox), which can never outlive the test JVM: its standard input is a pipe from this JVM, and
+ * the end of that pipe stops it. A normal stop closes the pipe; so does the death of the test
+ * JVM, however it dies (a shutdown hook would not run after SIGKILL). Programs that do not watch
+ * their input themselves run under a small shell watchdog that does it for them; the program then
+ * has the process's own PID (the shell execs it), so {@link #pid} and {@link #kill} reach it.
  */
-final class ChildProcess {
+public final class ChildProcess {
 
     /**
-     * Runs "$@" and stops it (SIGTERM) once standard input ends. Standard input is kept on fd 3
-     * because sh gives background commands /dev/null as their input.
+     * Runs "$@" with the PID of this shell, and a watchdog that sends it SIGTERM once standard input
+     * ends. Standard input is first kept on fd 3, because sh gives background commands /dev/null as
+     * their input; the program gets /dev/null and not fd 3.
      */
-    private static final String WATCHDOG = "exec 3<&0; \"$@\" </dev/null & child=$!; "
-            + "(cat <&3 >/dev/null; kill $child 2>/dev/null) & wait $child";
+    private static final String WATCHDOG = "exec 3<&0; (cat <&3 >/dev/null; kill $$ 2>/dev/null) & "
+            + "exec \"$@\" </dev/null 3<&-";
 
     private final String name;
     private final Process process;
@@ -43,12 +46,13 @@ final class ChildProcess {
     }
 
     /**
-     * Start {@code command} in {@code dir}. Its output goes to {@code log}; if it
-     * {@code watchesInput} (stops when its standard input ends), its standard output is kept for
-     * {@link #nextLine} instead, and only its error stream goes to the log.
+     * Start {@code command} in {@code dir}. Its output goes to {@code log}; with {@code keepOutput}
+     * its standard output lines are also kept for {@link #nextLine}. A program that
+     * {@code watchesInput} stops by itself when its standard input ends; any other runs under the
+     * watchdog.
      */
-    static ChildProcess start(String name, List<String> command, Map<String, String> env, Path dir, Path log,
-                              boolean watchesInput) {
+    public static ChildProcess start(String name, List<String> command, Map<String, String> env, Path dir, Path log,
+                                     boolean watchesInput, boolean keepOutput) {
         List<String> full = new ArrayList<>();
         if (!watchesInput) {
             full.addAll(List.of("sh", "-c", WATCHDOG, "sh"));
@@ -56,21 +60,30 @@ final class ChildProcess {
         full.addAll(command);
         ProcessBuilder builder = new ProcessBuilder(full).directory(dir.toFile());
         builder.environment().putAll(env);
-        if (watchesInput) {
-            builder.redirectError(log.toFile());
+        if (keepOutput) {
+            builder.redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()));
         } else {
-            builder.redirectErrorStream(true).redirectOutput(log.toFile());
+            builder.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         }
         try {
             Files.createDirectories(dir);
+            Files.createDirectories(log.toAbsolutePath().getParent());
             ChildProcess child = new ChildProcess(name, builder.start(), log);
-            if (watchesInput) {
+            if (keepOutput) {
                 child.pumpOutput();
             }
+            // A program that ended by itself: its watchdog goes at once, not when the test JVM does.
+            child.process.onExit().thenRun(child::closeInput);
             return child;
         } catch (IOException e) {
             throw new IllegalStateException("could not start " + name + ": " + full, e);
         }
+    }
+
+    /** {@link #start(String, List, Map, Path, Path, boolean, boolean)}, keeping the output of a program that watches its input. */
+    public static ChildProcess start(String name, List<String> command, Map<String, String> env, Path dir, Path log,
+                                     boolean watchesInput) {
+        return start(name, command, env, dir, log, watchesInput, watchesInput);
     }
 
     private void pumpOutput() {
@@ -79,6 +92,8 @@ final class ChildProcess {
                     new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
                 for (String line = out.readLine(); line != null; line = out.readLine()) {
                     lines.add(line);
+                    Files.writeString(log, line + "\n", StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.CREATE,
+                            java.nio.file.StandardOpenOption.APPEND);
                 }
             } catch (IOException e) {
                 // the process ended
@@ -89,7 +104,7 @@ final class ChildProcess {
     }
 
     /** Send one line to its standard input. */
-    void send(String line) {
+    public void send(String line) {
         try {
             OutputStream in = process.getOutputStream();
             in.write((line + "\n").getBytes(StandardCharsets.UTF_8));
@@ -100,7 +115,12 @@ final class ChildProcess {
     }
 
     /** The next line it printed that starts with one of {@code prefixes}; fails after {@code timeout}. */
-    String nextLine(Duration timeout, String... prefixes) {
+    public String nextLine(Duration timeout, String... prefixes) {
+        return nextLine(timeout, line -> java.util.Arrays.stream(prefixes).anyMatch(line::startsWith));
+    }
+
+    /** The next line it printed that {@code wanted} accepts; fails after {@code timeout}. */
+    public String nextLine(Duration timeout, java.util.function.Predicate<String> wanted) {
         long deadline = System.nanoTime() + timeout.toNanos();
         try {
             while (true) {
@@ -109,10 +129,8 @@ final class ChildProcess {
                     throw new IllegalStateException(name + ": no answer within " + timeout
                             + (process.isAlive() ? "" : " (exited with " + process.exitValue() + ")") + logTail());
                 }
-                for (String prefix : prefixes) {
-                    if (line.startsWith(prefix)) {
-                        return line;
-                    }
+                if (wanted.test(line)) {
+                    return line;
                 }
             }
         } catch (InterruptedException e) {
@@ -121,12 +139,38 @@ final class ChildProcess {
         }
     }
 
-    boolean isAlive() {
+    public boolean isAlive() {
         return process.isAlive();
     }
 
+    /** The program's PID. */
+    public long pid() {
+        return process.pid();
+    }
+
+    /** SIGKILL to it and everything it started, as a crash would; returns once it has exited. */
+    public void kill() {
+        List<ProcessHandle> family = process.descendants().toList();
+        process.destroyForcibly();
+        family.forEach(ProcessHandle::destroyForcibly);
+        awaitExit(Duration.ofSeconds(10));
+        for (ProcessHandle member : family) {
+            member.onExit().completeOnTimeout(member, 10, TimeUnit.SECONDS).join();
+        }
+    }
+
+    /** Waits up to {@code timeout} for it to exit; whether it has. */
+    public boolean awaitExit(Duration timeout) {
+        try {
+            return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
     /** Memory of its JVMs now: resident set, peak resident set, and heap as jcmd reports it. */
-    String memory() {
+    public String memory() {
         List<String> parts = new ArrayList<>();
         for (ProcessHandle handle : (Iterable<ProcessHandle>) Stream.concat(Stream.of(process.toHandle()),
                 process.descendants())::iterator) {
@@ -172,17 +216,13 @@ final class ChildProcess {
     }
 
     /**
-     * Stop it: end its input, which makes it shut down gracefully, and wait up to {@code grace};
-     * then kill whatever of it is left.
+     * Stop it: end its input, which makes it shut down gracefully (the watchdog sends SIGTERM), and
+     * wait up to {@code grace}; then kill whatever of it is left.
      */
-    void stop(Duration grace) {
+    public void stop(Duration grace) {
         // Taken now: once the process has gone, whatever it left behind is no longer its descendant.
         List<ProcessHandle> family = process.descendants().toList();
-        try {
-            process.getOutputStream().close();
-        } catch (IOException e) {
-            // already gone
-        }
+        closeInput();
         try {
             if (!process.waitFor(grace.toMillis(), TimeUnit.MILLISECONDS)) {
                 System.err.println(name + " did not stop within " + grace + "; killing it");
@@ -194,8 +234,16 @@ final class ChildProcess {
         process.destroyForcibly();
     }
 
+    private void closeInput() {
+        try {
+            process.getOutputStream().close();
+        } catch (IOException e) {
+            // already gone
+        }
+    }
+
     /** The end of its log, for error messages. */
-    String logTail() {
+    public String logTail() {
         try {
             List<String> all = Files.readAllLines(log, StandardCharsets.UTF_8);
             return "\n---- last lines of " + log + " ----\n"

@@ -5,6 +5,7 @@ import java.lang.reflect.Modifier;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
+import java.util.EventListener;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -12,6 +13,11 @@ import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
+import jakarta.servlet.Filter;
+import jakarta.servlet.Servlet;
+import jakarta.servlet.annotation.WebFilter;
+import jakarta.servlet.annotation.WebListener;
+import jakarta.servlet.annotation.WebServlet;
 import jakarta.websocket.Endpoint;
 import jakarta.websocket.server.ServerApplicationConfig;
 import jakarta.websocket.server.ServerEndpoint;
@@ -20,9 +26,9 @@ import jakarta.websocket.server.ServerEndpoint;
  * Finds in a class output directory what a servlet container would deploy from WEB-INF/classes:
  * {@code @ServerEndpoint} classes, {@code ServerApplicationConfig} implementations and programmatic
  * {@code Endpoint} subclasses (which only a ServerApplicationConfig deploys, as in a container; Tyrus applies
- * those rules).
+ * those rules), and the {@code @WebListener}, {@code @WebFilter} and {@code @WebServlet} classes.
  */
-final class EndpointScanner {
+public final class EndpointScanner {
 
     private EndpointScanner() {
     }
@@ -34,7 +40,7 @@ final class EndpointScanner {
      * @param debug      told about classes that cannot be loaded
      * @return the deployable classes, sorted by name
      */
-    static Set<Class<?>> scan(Path classesDir, ClassLoader loader, Consumer<String> debug) throws IOException {
+    public static Set<Class<?>> scan(Path classesDir, ClassLoader loader, Consumer<String> debug) throws IOException {
         if (!Files.isDirectory(classesDir)) {
             return Set.of();
         }
@@ -50,7 +56,7 @@ final class EndpointScanner {
         for (String name : names) {
             try {
                 Class<?> cls = Class.forName(name, false, loader);
-                if (isDeployable(cls)) {
+                if (isDeployable(cls) || isServletComponent(cls)) {
                     found.add(cls);
                 }
             } catch (ClassNotFoundException | LinkageError e) {
@@ -69,12 +75,23 @@ final class EndpointScanner {
         return name.substring(0, name.length() - ".class".length());
     }
 
-    static boolean isDeployable(Class<?> cls) {
+    /** Whether {@code cls} is deployed to the WebSocket container. */
+    public static boolean isDeployable(Class<?> cls) {
         if (cls.isInterface() || Modifier.isAbstract(cls.getModifiers())) {
             return false;
         }
         return cls.isAnnotationPresent(ServerEndpoint.class)
                 || ServerApplicationConfig.class.isAssignableFrom(cls)
                 || Endpoint.class.isAssignableFrom(cls);
+    }
+
+    /** Whether {@code cls} is a servlet component a container would deploy from its annotation. */
+    public static boolean isServletComponent(Class<?> cls) {
+        if (cls.isInterface() || Modifier.isAbstract(cls.getModifiers())) {
+            return false;
+        }
+        return (cls.isAnnotationPresent(WebListener.class) && EventListener.class.isAssignableFrom(cls))
+                || (cls.isAnnotationPresent(WebFilter.class) && Filter.class.isAssignableFrom(cls))
+                || (cls.isAnnotationPresent(WebServlet.class) && Servlet.class.isAssignableFrom(cls));
     }
 }
