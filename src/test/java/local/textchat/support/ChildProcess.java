@@ -46,8 +46,8 @@ public final class ChildProcess {
     }
 
     /**
-     * Start {@code command} in {@code dir}. Its output goes to {@code log}; with {@code keepOutput}
-     * its standard output lines are also kept for {@link #nextLine}. A program that
+     * Start {@code command} in {@code dir}. Its output (standard output and error) goes to
+     * {@code log}; with {@code keepOutput} its lines are also kept for {@link #nextLine}. A program that
      * {@code watchesInput} stops by itself when its standard input ends; any other runs under the
      * watchdog.
      */
@@ -60,10 +60,9 @@ public final class ChildProcess {
         full.addAll(command);
         ProcessBuilder builder = new ProcessBuilder(full).directory(dir.toFile());
         builder.environment().putAll(env);
-        if (keepOutput) {
-            builder.redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()));
-        } else {
-            builder.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        builder.redirectErrorStream(true);
+        if (!keepOutput) {
+            builder.redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         }
         try {
             Files.createDirectories(dir);
