@@ -3,6 +3,7 @@
 import { Emitter } from './emitter.js';
 import { ChatChannel, CHANNEL_LABEL } from './chat.js';
 import { IceWatch } from './ice.js';
+import { outranks, sameName } from './names.js';
 
 const RING_TIMEOUT_MS = 60_000;
 /** A lost path is restarted again after these pauses (the last one repeats) until it is back. */
@@ -11,39 +12,17 @@ const RESTART_BACKOFF_MS = [2_000, 4_000, 8_000];
 const RECOVERY_LIMIT_MS = 60_000;
 
 /**
- * The key the server compares names by (protocol/Names.key): NFC, then upper- and lower-cased
- * (so ß, SS and ss are one name), then NFC again.
- */
-export function nameKey(name) {
-  return name.normalize('NFC').toUpperCase().toLowerCase().normalize('NFC');
-}
-
-/**
- * A strict order on names that both ends compute alike. When two calls cross (glare), the
- * smaller name's offer wins; the larger name is the "polite" side that yields.
- */
-export function outranks(self, peer) {
-  const a = nameKey(self);
-  const b = nameKey(peer);
-  if (a !== b) return a < b;
-  return self < peer;
-}
-
-/** Whether two names are the same user, as the server decides it. */
-export function sameName(a, b) {
-  return typeof a === 'string' && typeof b === 'string' && nameKey(a) === nameKey(b);
-}
-
-/**
  * States: `calling` (our offer is out), `ringing` (their offer waits for the user),
  * `connecting`, `connected`, `interrupted` (ICE lost the path; the caller restarts ICE until
- * it is back), `ended`. Events: `state` (state), `chat` (ChatChannel), `route` (selected
- * candidate pair), `restored` (the path is back after an interruption), `ended` ({reason}).
+ * it is back), `ended`. Events: `state` (state), `peer` (the peer's name, spelled anew),
+ * `chat` (ChatChannel), `route` (selected candidate pair), `restored` (the path is back after
+ * an interruption), `ended` ({reason}).
  * End reasons: `hung-up`, `declined-by-me`, `peer-left`, `declined`, `busy`, `no-answer`,
  * `failed`, `superseded`, `unreachable`, `lost` (not restored in time), and why ICE could not
  * connect: `turn-refused`, `turn-unreachable`, `relay-failed`, `no-route` (see ice.js).
  */
 export class Call extends Emitter {
+  #peer;
   #send;
   #rtcConfig;
   #polite;
@@ -76,13 +55,18 @@ export class Call extends Emitter {
   constructor({ self, peer, rtcConfig, send, state }) {
     super();
     this.self = self;
-    this.peer = peer;
+    this.#peer = peer;
     this.#rtcConfig = rtcConfig;
     this.#send = send;
     this.#polite = !outranks(self, peer);
     this.#state = state;
     // Only the caller restarts ICE, so that restarts never cross.
     this.#caller = state === 'calling';
+  }
+
+  /** The peer's name as last spelled by the server (or as typed, until the server spells it). */
+  get peer() {
+    return this.#peer;
   }
 
   get state() {
@@ -128,6 +112,16 @@ export class Call extends Emitter {
 
   hangUp() {
     this.#leave('hung-up');
+  }
+
+  /**
+   * The server's spelling of the peer's name (STRASSE typed, Straße answering). Only the
+   * spelling can change: a call never moves to another person.
+   */
+  setPeerName(name) {
+    if (name === this.#peer || !sameName(name, this.#peer)) return;
+    this.#peer = name;
+    this.emit('peer', name);
   }
 
   /** Ends without telling the server: a crossing call replaced this one (see app.js). */

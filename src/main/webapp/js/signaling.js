@@ -10,6 +10,8 @@ export function signalingUrl(loc = window.location) {
 }
 
 const CLOSE_REPLACED = 4001;
+// WebSocket.OPEN, spelled out: a stand-in socket class (tests) need not carry the constants.
+const SOCKET_OPEN = 1;
 const HEARTBEAT_MS = 20_000;
 // The server pings idle sockets itself; this catches a connection that died silently
 // (laptop lid, NAT timeout) long before the browser would notice on its own.
@@ -18,11 +20,16 @@ const SILENCE_LIMIT_MS = 50_000;
 /**
  * Events: `state` ({state, retryInMs}), `replaced`, `message` (every object), and one event per
  * message `type` (`login`, `offer`, `answer`, `candidate`, `leave`, `decline`, `online`,
- * `offline`, `pong`, `error`). States: `connecting`, `open`, `reconnecting`, `closed`.
+ * `offline`, `pong`, `error`), each with the object exactly as the server sent it. States:
+ * `connecting`, `open`, `reconnecting`, `closed`.
+ *
+ * It keeps no identity of its own: every time a socket opens it sends the login that
+ * `loginWith`'s function gives (the session's, which owns the name and the resume token).
  */
 export class Signaling extends Emitter {
   #url;
   #backoff;
+  #WebSocket;
   #socket = null;
   #state = 'idle';
   #attempt = 0;
@@ -30,15 +37,23 @@ export class Signaling extends Emitter {
   #heartbeatTimer = null;
   #lastHeard = 0;
   #pingSeq = 0;
-  #requestedName = null;
-  // What a lost connection logs in with again: the name and resume token of the last success.
-  #identity = null;
+  #loginMessage = () => null;
 
-  constructor(url, { initialDelayMs = 500, maxDelayMs = 15_000 } = {}) {
+  /**
+   * `WebSocket` and `network` (what fires `online` when the network is back) are the browser's
+   * unless given; tests give their own.
+   */
+  constructor(url, {
+    initialDelayMs = 500,
+    maxDelayMs = 15_000,
+    WebSocket = globalThis.WebSocket,
+    network = globalThis.window,
+  } = {}) {
     super();
     this.#url = url;
     this.#backoff = { initialDelayMs, maxDelayMs };
-    window.addEventListener('online', () => {
+    this.#WebSocket = WebSocket;
+    network?.addEventListener('online', () => {
       if (this.#state === 'reconnecting') this.#reconnectNow();
     });
   }
@@ -48,7 +63,7 @@ export class Signaling extends Emitter {
   }
 
   get isOpen() {
-    return this.#socket?.readyState === WebSocket.OPEN;
+    return this.#socket?.readyState === SOCKET_OPEN;
   }
 
   start() {
@@ -57,11 +72,15 @@ export class Signaling extends Emitter {
     }
   }
 
-  /** Claims a name; sent now if the socket is open, or as soon as it opens. */
-  login(name) {
-    this.#requestedName = name;
-    this.#identity = null;
-    if (this.isOpen) this.send({ type: 'login', name });
+  /** Where every login comes from: a function giving the message to send, or null for none yet. */
+  loginWith(loginMessage) {
+    this.#loginMessage = loginMessage;
+  }
+
+  /** Sends the login now if the socket is open; otherwise it goes out as soon as it opens. */
+  login() {
+    const message = this.#loginMessage();
+    if (message && this.isOpen) this.send(message);
   }
 
   /** Sends one protocol object; false when the socket is not open (the caller decides). */
@@ -75,7 +94,7 @@ export class Signaling extends Emitter {
     this.#setState(state);
     let socket;
     try {
-      socket = new WebSocket(this.#url);
+      socket = new this.#WebSocket(this.#url);
     } catch (error) {
       console.error('textchat: cannot open the signaling socket', error);
       this.#scheduleReconnect();
@@ -92,11 +111,9 @@ export class Signaling extends Emitter {
     this.#lastHeard = Date.now();
     this.#startHeartbeat();
     this.#setState('open');
-    if (this.#identity) {
-      const { name, token } = this.#identity;
-      socket.send(JSON.stringify(token ? { type: 'login', name, token } : { type: 'login', name }));
-    } else if (this.#requestedName !== null) {
-      socket.send(JSON.stringify({ type: 'login', name: this.#requestedName }));
+    const login = this.#loginMessage();
+    if (login) {
+      socket.send(JSON.stringify(login));
     } else {
       this.#attempt = 0;
     }
@@ -116,23 +133,10 @@ export class Signaling extends Emitter {
       console.warn('textchat: ignoring a signaling frame without a type');
       return;
     }
-    if (message.type === 'login') this.#rememberLogin(message);
+    // Signed in: the connection works, so the next loss starts the backoff afresh.
+    if (message.type === 'login' && message.success === true) this.#attempt = 0;
     this.emit('message', message);
     this.emit(message.type, message);
-  }
-
-  #rememberLogin(reply) {
-    const resumed = this.#identity !== null;
-    reply.resumed = resumed;
-    if (reply.success === true) {
-      const name = typeof reply.name === 'string' ? reply.name : (this.#identity?.name ?? this.#requestedName);
-      const token = typeof reply.token === 'string' ? reply.token : null;
-      this.#identity = { name, token };
-      this.#attempt = 0;
-    } else {
-      this.#identity = null;
-    }
-    this.#requestedName = null;
   }
 
   #onClose(socket, code) {
@@ -141,7 +145,6 @@ export class Signaling extends Emitter {
     this.#stopHeartbeat();
     if (code === CLOSE_REPLACED) {
       // Another tab resumed this identity; fighting it back would loop forever.
-      this.#identity = null;
       this.#setState('closed');
       this.emit('replaced', { code });
       return;

@@ -18,7 +18,7 @@ export class UI extends Emitter {
   #t;
   #time;
   #collator;
-  /** The online list's items by name. */
+  /** The online list's items by the name they show (who is online is the session's to say). */
   #users = new Map();
   #el;
   #unread = 0;

@@ -1,0 +1,179 @@
+// The one place that knows who we are, who else is online, and which calls we are in. Signaling
+// asks it what to log in with; app.js changes it by the rules and the page renders its events.
+import { Emitter } from './emitter.js';
+import { nameKey, sameName } from './names.js';
+
+/**
+ * Events:
+ * - `identity` ({name, requestedName}): signing in was asked for, answered, or lost.
+ * - `users` (names): a login reply replaced the whole online list.
+ * - `user-online` (name), `user-offline` (name): one person came or went.
+ * - `call-added` (call), `call-removed` (call).
+ * Names in these events are the server's spelling; self is never in the online list.
+ */
+export class Session extends Emitter {
+  #requestedName = '';
+  // The requested name still waits for the server's reply (a reopened socket asks again).
+  #awaitingReply = false;
+  #name = null;
+  #token = null;
+  #rtcConfig = { iceServers: [] };
+  /** nameKey → the server's spelling. */
+  #online = new Map();
+  /** nameKey of the peer → Call. */
+  #calls = new Map();
+
+  /** The name the server confirmed; null while signed out. */
+  get name() {
+    return this.#name;
+  }
+
+  /** What the sign-in form last asked for. */
+  get requestedName() {
+    return this.#requestedName;
+  }
+
+  get signedIn() {
+    return this.#name !== null;
+  }
+
+  /** The ICE servers (and transport policy) of the last successful login. */
+  get rtcConfig() {
+    return this.#rtcConfig;
+  }
+
+  // --- identity -----------------------------------------------------------------------------
+
+  /** The person asked to sign in as `name`; an earlier identity (and its token) is given up. */
+  requestSignIn(name) {
+    this.#requestedName = name;
+    this.#awaitingReply = true;
+    this.#name = null;
+    this.#token = null;
+    this.#emitIdentity();
+  }
+
+  /**
+   * The login to send when a socket opens: a resume (name and token) if we were signed in, the
+   * requested name if it is still unanswered, otherwise nothing.
+   */
+  loginMessage() {
+    if (this.#name !== null) {
+      return this.#token ? { type: 'login', name: this.#name, token: this.#token } : { type: 'login', name: this.#name };
+    }
+    return this.#awaitingReply ? { type: 'login', name: this.#requestedName } : null;
+  }
+
+  /**
+   * Takes in the server's login reply (left untouched). Returns what became of it:
+   * {success, name, resumed, reason}. `resumed`: the login was sent again after the connection
+   * came back, not typed in; `name` is the confirmed name, or the one to offer in the form again.
+   */
+  applyLogin(reply) {
+    const resumed = this.#name !== null;
+    this.#awaitingReply = false;
+    if (reply.success === true) {
+      this.#name = typeof reply.name === 'string' ? reply.name : (this.#name ?? this.#requestedName);
+      this.#token = typeof reply.token === 'string' ? reply.token : null;
+      this.#rtcConfig = rtcConfigFrom(reply);
+      this.#emitIdentity();
+      this.#replaceOnline(Array.isArray(reply.users) ? reply.users : []);
+      return { success: true, name: this.#name, resumed };
+    }
+    const name = this.#name ?? this.#requestedName;
+    this.#name = null;
+    this.#token = null;
+    this.#emitIdentity();
+    const reason = typeof reply.reason === 'string' ? reply.reason : 'unknown';
+    return { success: false, name, resumed, reason };
+  }
+
+  /** Another tab or device took the name over (close 4001): nothing to resume any more. */
+  signOut() {
+    this.#name = null;
+    this.#token = null;
+    this.#awaitingReply = false;
+    this.#emitIdentity();
+  }
+
+  #emitIdentity() {
+    this.emit('identity', { name: this.#name, requestedName: this.#requestedName });
+  }
+
+  // --- who is online ------------------------------------------------------------------------
+
+  /** The online names, as the server spells them. */
+  get users() {
+    return [...this.#online.values()];
+  }
+
+  /** The server's spelling of `name` if that person is online (STRASSE finds Straße). */
+  userNamed(name) {
+    return typeof name === 'string' ? this.#online.get(nameKey(name)) : undefined;
+  }
+
+  userOnline(name) {
+    if (typeof name !== 'string' || sameName(name, this.#name)) return;
+    const key = nameKey(name);
+    const known = this.#online.get(key);
+    if (known === name) return;
+    // Same person, new spelling (an offline we never heard of): show the new one.
+    if (known !== undefined) this.emit('user-offline', known);
+    this.#online.set(key, name);
+    this.emit('user-online', name);
+  }
+
+  userOffline(name) {
+    if (typeof name !== 'string') return;
+    const key = nameKey(name);
+    const known = this.#online.get(key);
+    if (known === undefined) return;
+    this.#online.delete(key);
+    this.emit('user-offline', known);
+  }
+
+  #replaceOnline(names) {
+    this.#online.clear();
+    for (const name of names) {
+      if (typeof name !== 'string' || sameName(name, this.#name)) continue;
+      const key = nameKey(name);
+      if (!this.#online.has(key)) this.#online.set(key, name);
+    }
+    this.emit('users', this.users);
+  }
+
+  // --- calls --------------------------------------------------------------------------------
+
+  /** Every call we hold, live or just ended. */
+  get calls() {
+    return [...this.#calls.values()];
+  }
+
+  /** The call with `name` (in any spelling), if there is one. */
+  callWith(name) {
+    return typeof name === 'string' ? this.#calls.get(nameKey(name)) : undefined;
+  }
+
+  /** Holds `call` under its peer's name: one call per peer, so one it replaces is removed first. */
+  addCall(call) {
+    this.#calls.set(nameKey(call.peer), call);
+    this.emit('call-added', call);
+  }
+
+  /** Lets go of `call`; a newer call with the same peer stays. */
+  removeCall(call) {
+    const key = nameKey(call.peer);
+    if (this.#calls.get(key) !== call) return;
+    this.#calls.delete(key);
+    this.emit('call-removed', call);
+  }
+}
+
+/** Exactly the ICE servers (and transport policy) the server handed out. */
+export function rtcConfigFrom(reply) {
+  const config = { iceServers: Array.isArray(reply.iceServers) ? reply.iceServers : [] };
+  if (reply.iceTransportPolicy === 'all' || reply.iceTransportPolicy === 'relay') {
+    config.iceTransportPolicy = reply.iceTransportPolicy;
+  }
+  return config;
+}

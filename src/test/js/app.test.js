@@ -1,0 +1,475 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+
+import { createApp } from '../../main/webapp/js/app.js';
+import { translator } from '../../main/webapp/js/i18n.js';
+import { FakeCall, FakeChat, FakeSignaling, fakeCalls, fakeUI } from './fakes.js';
+
+const OFFER = { type: 'offer', sdp: 'v=0 offer' };
+const ANSWER = { type: 'answer', sdp: 'v=0 answer' };
+
+/** One person's page: the app with a fake server connection, UI and calls. */
+function page() {
+  const signaling = new FakeSignaling();
+  const ui = fakeUI();
+  const calls = fakeCalls();
+  const app = createApp({ signaling, ui, t: translator('en'), calls });
+  return { signaling, ui, calls, app, session: app.session };
+}
+
+/** A page signed in as `name`, its UI record cleared. */
+function signedIn(name = 'alice', { users = [], token = 'tok-1', ...reply } = {}) {
+  const p = page();
+  p.ui.emit('signin', name);
+  p.signaling.server('login', { success: true, name, users, token, ...reply });
+  p.ui.clear();
+  return p;
+}
+
+/** A page in a call with `peer` that it placed; the call is connected unless told otherwise. */
+function inCallWith(peer, { name = 'alice', state = 'connected' } = {}) {
+  const p = signedIn(name, { users: [peer] });
+  p.ui.emit('call', peer);
+  const call = p.calls.made.at(-1);
+  if (state !== 'calling') {
+    p.signaling.server('answer', { name: peer, answer: ANSWER });
+    call.moveTo(state);
+  }
+  p.ui.clear();
+  p.signaling.sent.length = 0;
+  return { ...p, call };
+}
+
+/** A page that `from` is calling; the prompt is up. */
+function rungBy(from, { name = 'alice' } = {}) {
+  const p = signedIn(name, { users: [from] });
+  p.signaling.server('offer', { name: from, offer: OFFER });
+  const call = p.calls.made.at(-1);
+  p.ui.clear();
+  return { ...p, call };
+}
+
+// --- starting and signing in -----------------------------------------------------------------
+
+test('nothing happens until the app is started; then the form shows and signaling starts', () => {
+  const { app, ui, signaling } = page();
+  assert.deepEqual(ui.calls, []);
+  assert.equal(signaling.started, false);
+  app.start();
+  assert.deepEqual(ui.calls, [['showSignIn']]);
+  assert.equal(signaling.started, true);
+});
+
+test('signing in sends the name asked for and shows that it is under way', () => {
+  const { ui, signaling } = page();
+  ui.emit('signin', 'alice');
+  assert.deepEqual(signaling.logins, [{ type: 'login', name: 'alice' }]);
+  assert.deepEqual(signaling.loginMessage, { type: 'login', name: 'alice' }, 'a socket opening later sends it too');
+  assert.deepEqual(ui.calls, [['setSigningIn', true], ['setSignInError', '']]);
+});
+
+test('a successful login shows the workspace with who else is online', () => {
+  const { ui, signaling, session } = page();
+  ui.emit('signin', 'alice');
+  ui.clear();
+  signaling.server('login', { success: true, name: 'alice', users: ['zoe', 'Adam', 'ALICE'], token: 'tok-1' });
+  assert.deepEqual(ui.last('setConnection'), ['online', 'Online as alice']);
+  assert.deepEqual(ui.last('setUsers'), [['zoe', 'Adam']]);
+  assert.equal(ui.called('showMain').length, 1);
+  assert.equal(session.name, 'alice');
+  assert.deepEqual(signaling.loginMessage, { type: 'login', name: 'alice', token: 'tok-1' });
+});
+
+test('a refused login shows the form again with the reason in words', () => {
+  const { ui, signaling, session } = page();
+  ui.emit('signin', 'Alice');
+  signaling.server('login', { success: false, reason: 'taken' });
+  assert.deepEqual(ui.last('showSignIn'), [{ name: 'Alice', error: 'That name is already taken. Please choose another one.' }]);
+  assert.deepEqual(ui.last('setConnection'), ['open', 'Connected']);
+  assert.equal(session.signedIn, false);
+  assert.equal(signaling.loginMessage, null);
+});
+
+test('a refusal the page has no words for names the server\'s reason', () => {
+  const { ui, signaling } = page();
+  ui.emit('signin', 'alice');
+  signaling.server('login', { success: false, reason: 'solar-flare' });
+  assert.deepEqual(ui.last('showSignIn'), [{ name: 'alice', error: 'The server refused the name (solar-flare).' }]);
+});
+
+test('a refused resume says we were signed out while the connection was down', () => {
+  const { ui, signaling } = signedIn('alice');
+  signaling.server('state', { state: 'reconnecting', retryInMs: 500 });
+  signaling.server('state', { state: 'open' });
+  signaling.server('login', { success: false, reason: 'taken' });
+  assert.deepEqual(ui.last('showSignIn'), [{
+    name: 'alice',
+    error: 'You were signed out while the connection was down. That name is already taken. Please choose another one.',
+  }]);
+});
+
+test('a refused resume during a live call waits for the call to end before showing the form', () => {
+  const { ui, signaling, call } = inCallWith('bob');
+  signaling.server('state', { state: 'reconnecting' });
+  signaling.server('state', { state: 'open' });
+  signaling.server('login', { success: false, reason: 'server-full' });
+  const error = 'You were signed out while the connection was down. The server is full right now. Please try again later.';
+  assert.deepEqual(ui.called('showSignIn'), []);
+  assert.deepEqual(ui.last('notice'), [error, 'warning']);
+  assert.equal(call.isOver, false, 'the chat goes on');
+
+  ui.emit('hangup');
+  assert.deepEqual(ui.called('showSignIn'), [[{ name: 'alice', error }]]);
+});
+
+test('a lost connection is noticed once, and its return too', () => {
+  const { ui, signaling } = signedIn('alice');
+  signaling.server('state', { state: 'reconnecting', retryInMs: 500 });
+  signaling.server('state', { state: 'connecting' });
+  signaling.server('state', { state: 'reconnecting', retryInMs: 1000 });
+  signaling.server('state', { state: 'open' });
+  assert.deepEqual(ui.called('notice'), [['Lost the connection to the server. Your chat stays open; reconnecting…', 'warning']]);
+  assert.deepEqual(ui.last('setConnection'), ['reconnecting', 'Connection lost. Reconnecting…'],
+    'open again, but not signed in again yet');
+  assert.deepEqual(signaling.loginMessage, { type: 'login', name: 'alice', token: 'tok-1' });
+
+  signaling.server('login', { success: true, name: 'alice', users: [], token: 'tok-2' });
+  assert.deepEqual(ui.last('notice'), ['Connected to the server again.']);
+  assert.deepEqual(ui.last('setConnection'), ['online', 'Online as alice']);
+});
+
+test('before signing in, a dropped connection is shown but not announced', () => {
+  const { ui, signaling } = page();
+  signaling.server('state', { state: 'open' });
+  assert.deepEqual(ui.last('setConnection'), ['open', 'Connected']);
+  signaling.server('state', { state: 'reconnecting' });
+  assert.deepEqual(ui.called('notice'), []);
+});
+
+test('replaced by another tab: disconnected, told why, nothing left to resume', () => {
+  const { ui, signaling, session } = signedIn('alice');
+  signaling.server('replaced', { code: 4001 });
+  assert.deepEqual(ui.last('setConnection'), ['closed', 'Disconnected']);
+  assert.match(ui.last('notice')[0], /signed in from another tab/);
+  assert.equal(session.signedIn, false);
+  assert.equal(signaling.loginMessage, null);
+});
+
+// --- presence --------------------------------------------------------------------------------
+
+test('people arriving and leaving reach the online list, in the server\'s spelling', () => {
+  const { ui, signaling, session } = signedIn('alice');
+  signaling.server('online', { name: 'Bob' });
+  signaling.server('online', { name: 'ALICE' }); // self, on another node's say-so
+  signaling.server('offline', { name: 'BOB' });
+  assert.deepEqual(ui.calls, [['addUser', 'Bob'], ['removeUser', 'Bob']]);
+  assert.deepEqual(session.users, []);
+});
+
+test('a new login reply replaces the list', () => {
+  const { ui, signaling } = signedIn('alice', { users: ['bob'] });
+  signaling.server('online', { name: 'carol' });
+  signaling.server('login', { success: true, name: 'alice', users: ['dave'], token: 't2' });
+  assert.deepEqual(ui.last('setUsers'), [['dave']]);
+});
+
+// --- placing and taking calls ----------------------------------------------------------------
+
+test('calling someone online uses the server\'s spelling and the login\'s ICE servers', () => {
+  const iceServers = [{ urls: 'stun:stun.example.org' }];
+  const { ui, calls } = signedIn('alice', { users: ['Straße'], iceServers });
+  ui.emit('call', 'STRASSE');
+  const [call] = calls.made;
+  assert.equal(call.peer, 'Straße');
+  assert.equal(call.self, 'alice');
+  assert.deepEqual(call.rtcConfig, { iceServers });
+  assert.ok(call.did('start'));
+  assert.deepEqual(ui.calls, [['startConversation'], ['setCall', 'calling', 'Straße'], ['clearCallName']]);
+});
+
+test('calling yourself, or anyone while in a call, is refused with a word', () => {
+  const { ui, calls } = signedIn('alice');
+  ui.emit('call', 'ALICE');
+  assert.deepEqual(ui.last('notice'), ['You cannot call yourself.']);
+  assert.equal(calls.made.length, 0);
+
+  const busy = inCallWith('bob');
+  busy.ui.emit('call', 'carol');
+  assert.deepEqual(busy.ui.last('notice'), ['Hang up first to call someone else.']);
+  assert.equal(busy.calls.made.length, 1);
+});
+
+test('calling before signing in does nothing', () => {
+  const { ui, calls } = page();
+  ui.emit('call', 'bob');
+  assert.equal(calls.made.length, 0);
+  assert.deepEqual(ui.calls, []);
+});
+
+test('an offer rings, and accepting answers it', () => {
+  const { ui, signaling, calls } = signedIn('alice');
+  signaling.server('offer', { name: 'carol', offer: OFFER });
+  const [call] = calls.made;
+  assert.equal(call.peer, 'carol');
+  assert.equal(call.offer, OFFER);
+  assert.deepEqual(ui.calls, [['setCall', 'ringing', 'carol'], ['showIncoming', 'carol']]);
+  ui.clear();
+  ui.emit('accept');
+  assert.ok(call.did('accept'));
+  assert.deepEqual(ui.calls, [['hideIncoming'], ['startConversation'], ['setCall', 'connecting', 'carol']]);
+});
+
+test('declining the prompt declines the call', () => {
+  const { ui, signaling, call } = rungBy('carol');
+  ui.emit('decline');
+  assert.deepEqual(call.argsOf('decline'), [['declined']]);
+  assert.deepEqual(signaling.sentOfType('decline'), [{ type: 'decline', name: 'carol', reason: 'declined' }]);
+  assert.deepEqual(ui.last('notice'), ['You declined the call from carol.']);
+  assert.deepEqual(ui.last('setCall'), ['ended', 'carol']);
+});
+
+test('offers are ignored before signing in, and when they carry no offer', () => {
+  const { signaling, calls } = page();
+  signaling.server('offer', { name: 'carol', offer: OFFER });
+  const later = signedIn('alice');
+  later.signaling.server('offer', { name: 'carol', offer: null });
+  later.signaling.server('offer', { name: 42, offer: OFFER });
+  assert.equal(calls.made.length + later.calls.made.length, 0);
+});
+
+test('busy: a second caller is declined as busy and we are told, without a prompt', () => {
+  const { ui, signaling, calls, call } = inCallWith('bob');
+  signaling.server('offer', { name: 'carol', offer: OFFER });
+  assert.deepEqual(signaling.sent, [{ type: 'decline', name: 'carol', reason: 'busy' }]);
+  assert.deepEqual(ui.calls, [['notice', 'carol called while you were in a call.']]);
+  assert.equal(calls.made.length, 1, 'no second call');
+  assert.equal(call.isOver, false);
+});
+
+test('busy while our own call is still ringing the callee, too', () => {
+  const { ui, signaling, calls } = inCallWith('bob', { state: 'calling' });
+  signaling.server('offer', { name: 'carol', offer: OFFER });
+  assert.deepEqual(signaling.sent, [{ type: 'decline', name: 'carol', reason: 'busy' }]);
+  assert.equal(ui.called('showIncoming').length, 0);
+  assert.equal(calls.made.length, 1);
+});
+
+test('an offer from the peer we are talking to is a renegotiation: applied, no prompt', () => {
+  const { ui, signaling, calls, call } = inCallWith('bob');
+  const restart = { type: 'offer', sdp: 'v=0 ice restart' };
+  signaling.server('offer', { name: 'BOB', offer: restart });
+  assert.deepEqual(call.argsOf('handleOffer'), [[restart]]);
+  assert.equal(calls.made.length, 1);
+  assert.deepEqual(ui.calls, []);
+  assert.deepEqual(signaling.sent, []);
+});
+
+test('glare: both ends agree that the smaller name\'s call survives', () => {
+  // alice < bob: alice's call survives on both sides.
+  const alice = inCallWith('bob', { name: 'alice', state: 'calling' });
+  const bob = inCallWith('alice', { name: 'bob', state: 'calling' });
+  // bob's candidates for his offer reach alice; alice's for hers reach bob before her offer does.
+  bob.signaling.server('candidate', { name: 'alice', candidate: { candidate: 'a1' } });
+  bob.signaling.server('candidate', { name: 'alice', candidate: { candidate: 'a2' } });
+  bob.call.pending = [...bob.call.candidates];
+
+  alice.signaling.server('offer', { name: 'bob', offer: { type: 'offer', sdp: 'from bob' } });
+  bob.signaling.server('offer', { name: 'alice', offer: { type: 'offer', sdp: 'from alice' } });
+
+  // alice ignores bob's offer: he will answer hers.
+  assert.equal(alice.calls.made.length, 1);
+  assert.equal(alice.call.isOver, false);
+  assert.equal(alice.call.state, 'calling');
+  assert.equal(alice.ui.called('showIncoming').length, 0);
+  assert.deepEqual(alice.signaling.sent, []);
+
+  // bob drops his own call without telling the server and answers alice's, candidates and all.
+  assert.ok(bob.call.did('supersede'));
+  assert.equal(bob.calls.made.length, 2);
+  const answering = bob.calls.made[1];
+  assert.equal(answering.peer, 'alice');
+  assert.deepEqual(answering.offer, { type: 'offer', sdp: 'from alice' });
+  assert.deepEqual(answering.candidates, [{ candidate: 'a1' }, { candidate: 'a2' }]);
+  assert.ok(answering.did('accept'));
+  assert.equal(bob.session.callWith('alice'), answering);
+  assert.equal(bob.app.call(), answering);
+  assert.equal(bob.ui.called('showIncoming').length, 0, 'no prompt for the call he placed himself');
+  assert.equal(bob.ui.called('addSystemMessage').length, 0, 'the superseded call ends silently');
+  assert.deepEqual(bob.signaling.sent, []);
+});
+
+test('glare is decided by the server\'s key: alice beats Bob although "B" sorts before "a"', () => {
+  const bob = inCallWith('alice', { name: 'Bob', state: 'calling' });
+  bob.signaling.server('offer', { name: 'alice', offer: OFFER });
+  assert.ok(bob.call.did('supersede'));
+  const alice = inCallWith('Bob', { name: 'alice', state: 'calling' });
+  alice.signaling.server('offer', { name: 'Bob', offer: OFFER });
+  assert.equal(alice.call.did('supersede'), false);
+});
+
+test('an answer from the peer is applied and spells the peer\'s name as the server does', () => {
+  const { ui, signaling, calls } = signedIn('alice');
+  ui.emit('call', 'STRASSE'); // not in the list: typed as it is
+  const [call] = calls.made;
+  assert.equal(call.peer, 'STRASSE');
+  ui.clear();
+  signaling.server('answer', { name: 'Straße', answer: ANSWER });
+  assert.equal(call.peer, 'Straße');
+  assert.deepEqual(call.argsOf('handleAnswer'), [[ANSWER]]);
+  assert.deepEqual(ui.last('setCall'), ['connecting', 'Straße']);
+});
+
+test('an answer from anyone else, or without an answer, is ignored', () => {
+  const { signaling, call } = inCallWith('bob', { state: 'calling' });
+  signaling.server('answer', { name: 'carol', answer: ANSWER });
+  signaling.server('answer', { name: 'bob', answer: null });
+  assert.equal(call.did('handleAnswer'), false);
+});
+
+test('a server that names no sender (the tutorial\'s) still reaches the one call', () => {
+  const { signaling, call } = inCallWith('bob', { state: 'calling' });
+  signaling.server('answer', { answer: ANSWER });
+  signaling.server('candidate', { candidate: { candidate: 'c1' } });
+  assert.deepEqual(call.argsOf('handleAnswer'), [[ANSWER]]);
+  assert.deepEqual(call.candidates, [{ candidate: 'c1' }]);
+  assert.equal(call.peer, 'bob');
+});
+
+test('candidates go to the call with their sender only', () => {
+  const { signaling, call } = inCallWith('bob');
+  signaling.server('candidate', { name: 'Bob', candidate: { candidate: 'b1' } });
+  signaling.server('candidate', { name: 'carol', candidate: { candidate: 'c1' } });
+  assert.deepEqual(call.candidates, [{ candidate: 'b1' }]);
+});
+
+// --- how calls end ---------------------------------------------------------------------------
+
+test('leave while the prompt is up is a missed call', () => {
+  const { ui, signaling, call } = rungBy('carol');
+  signaling.server('leave', { name: 'carol' });
+  assert.deepEqual(call.argsOf('handleRemoteEnd'), [['missed']]);
+  assert.deepEqual(ui.calls, [
+    ['setComposerEnabled', false], ['hideIncoming'], ['setCall', 'ended', 'carol'], ['notice', 'Missed call from carol.'],
+  ]);
+});
+
+test('leave during a call: the peer left', () => {
+  const { ui, signaling, call, app } = inCallWith('bob');
+  signaling.server('leave', { name: 'bob' });
+  assert.deepEqual(call.argsOf('handleRemoteEnd'), [['peer-left']]);
+  assert.deepEqual(ui.last('addSystemMessage'), ['bob left the call. You can call again at any time.', 'warning']);
+  assert.deepEqual(ui.last('setCall'), ['ended', 'bob']);
+  assert.equal(app.call(), null);
+});
+
+test('leave from someone we are not in a call with changes nothing', () => {
+  const { ui, signaling, call } = inCallWith('bob');
+  signaling.server('leave', { name: 'carol' });
+  assert.equal(call.isOver, false);
+  assert.deepEqual(ui.calls, []);
+});
+
+test('decline while calling: busy, or declined', () => {
+  const busy = inCallWith('bob', { state: 'calling' });
+  busy.signaling.server('decline', { name: 'bob', reason: 'busy' });
+  assert.deepEqual(busy.call.argsOf('handleRemoteEnd'), [['busy']]);
+  assert.deepEqual(busy.ui.last('addSystemMessage'), ['bob is busy in another call. You can call again at any time.', 'warning']);
+
+  const declined = inCallWith('bob', { state: 'calling' });
+  declined.signaling.server('decline', { name: 'bob', reason: 'declined' });
+  assert.deepEqual(declined.call.argsOf('handleRemoteEnd'), [['declined']]);
+  assert.deepEqual(declined.ui.last('addSystemMessage'), ['bob declined the call. You can call again at any time.', 'warning']);
+
+  const unexplained = inCallWith('bob', { state: 'calling' });
+  unexplained.signaling.server('decline', { name: 'bob' });
+  assert.deepEqual(unexplained.call.argsOf('handleRemoteEnd'), [['declined']]);
+});
+
+test('a decline once the call is up is ignored', () => {
+  const { signaling, call } = inCallWith('bob');
+  signaling.server('decline', { name: 'bob', reason: 'busy' });
+  assert.equal(call.isOver, false);
+});
+
+test('no-such-user ends the call being placed as unreachable', () => {
+  const { ui, signaling, call } = inCallWith('nobody', { state: 'calling' });
+  signaling.server('error', { code: 'no-such-user', message: 'nobody is not online' });
+  assert.ok(call.did('handleUnreachable'));
+  assert.equal(call.isOver, true);
+  assert.deepEqual(ui.last('addSystemMessage'), ['nobody is not online. You can call again at any time.', 'warning']);
+});
+
+test('no-such-user during a live call leaves it alone; rate-limited is a notice', (t) => {
+  const warn = t.mock.method(console, 'warn', () => {});
+  const { ui, signaling, call } = inCallWith('bob');
+  signaling.server('error', { code: 'no-such-user' });
+  assert.equal(call.isOver, false);
+  assert.equal(warn.mock.callCount(), 1, 'only logged');
+  signaling.server('error', { code: 'rate-limited', message: 'slow down' });
+  assert.deepEqual(ui.calls, [['notice', 'Slow down: the server is dropping messages.', 'warning']]);
+});
+
+test('ending reasons that calling again cannot fix say so without "call again"', () => {
+  const { ui, call } = inCallWith('bob', { state: 'connecting' });
+  call.end('no-route');
+  assert.match(ui.last('addSystemMessage')[0], /^Could not connect to bob: your networks cannot reach each other/);
+  assert.doesNotMatch(ui.last('addSystemMessage')[0], /call again/);
+  assert.equal(ui.last('addSystemMessage')[1], 'warning');
+});
+
+test('hanging up ends the call as our own doing', () => {
+  const { ui, call, app, session } = inCallWith('bob');
+  ui.emit('hangup');
+  assert.ok(call.did('hangUp'));
+  assert.deepEqual(ui.last('addSystemMessage'), ['You hung up. You can call again at any time.', 'info']);
+  assert.equal(app.call(), null);
+  assert.deepEqual(session.calls, []);
+});
+
+test('after a call ends, the next one can be placed and rung', () => {
+  const { ui, signaling, calls } = inCallWith('bob');
+  signaling.server('leave', { name: 'bob' });
+  signaling.server('offer', { name: 'carol', offer: OFFER });
+  assert.equal(calls.made.length, 2);
+  assert.deepEqual(ui.last('showIncoming'), ['carol']);
+});
+
+// --- chatting --------------------------------------------------------------------------------
+
+test('the chat channel drives the composer; messages come in with the peer as author', () => {
+  const { ui, call } = inCallWith('bob', { state: 'connecting' });
+  const chat = new FakeChat();
+  call.chat = chat;
+  call.emit('chat', chat);
+  chat.open();
+  assert.deepEqual(ui.last('setComposerEnabled'), [true]);
+  chat.emit('message', { id: 'x1', text: 'hi alice', ts: 5 });
+  assert.deepEqual(ui.last('addMessage'), [{ id: 'x1', text: 'hi alice', ts: 5, own: false, author: 'bob' }]);
+  chat.emit('ack', { id: 'm1' });
+  assert.deepEqual(ui.last('markDelivered'), ['m1']);
+
+  ui.clear();
+  ui.emit('send', 'hello bob');
+  assert.deepEqual(chat.sent.map((m) => m.text), ['hello bob']);
+  assert.deepEqual(ui.calls, [
+    ['addMessage', { id: 'm1', text: 'hello bob', ts: 1_700_000_000_000, own: true }], ['clearComposer'],
+  ]);
+});
+
+test('nothing is sent while the chat is not open', () => {
+  const { ui, call } = inCallWith('bob', { state: 'connecting' });
+  const chat = new FakeChat();
+  call.chat = chat;
+  ui.emit('send', 'too early');
+  assert.deepEqual(chat.sent, []);
+  assert.deepEqual(ui.calls, []);
+});
+
+test('a FakeCall behaves as app.js expects of a Call', () => {
+  // Guards the fakes themselves: a call that ends leaves the session.
+  const { session, call } = inCallWith('bob');
+  assert.ok(call instanceof FakeCall);
+  assert.equal(session.callWith('bob'), call);
+  call.end('failed');
+  assert.equal(session.callWith('bob'), undefined);
+});
