@@ -31,6 +31,16 @@ public class DevServerCheck {
         URI page = URI.create(args[0]);
 
         HttpResponse<String> html = get(page, "text/html");
+        // The application's own servlet filter and servlet run under tyrus:run as in a container.
+        String csp = html.headers().firstValue("Content-Security-Policy").orElse("");
+        if (!csp.contains("script-src 'self'")) {
+            fail("the page came without the application's Content-Security-Policy (its filters did not run): " + csp);
+        }
+        System.out.println("ok   the page has the application's security headers");
+        HttpResponse<String> health = get(page.resolve("health"), "application/json");
+        if (!health.body().contains("\"status\":\"up\"")) {
+            fail("/health answered " + health.body());
+        }
         Matcher script = Pattern.compile("<script[^>]*\\ssrc=\"([^\"]+\\.m?js)\"").matcher(html.body());
         if (script.find()) {
             get(page.resolve(script.group(1)), "text/javascript");

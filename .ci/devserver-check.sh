@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # End-to-end check of the development server, as a user runs it after the build command:
 # `mvn tyrus:run` (time-limited) starts, the page and a script load over HTTP with their content
-# types, a WebSocket client logs in at /textchat/signal, a -D setting reaches the app, and Maven
-# exits cleanly when the time is up.
+# types and the application's security headers, /health answers, a WebSocket client logs in at
+# /textchat/signal, a -D setting reaches the app, and Maven exits cleanly when the time is up.
 #
 # Needs: the repository already built with `mvn verify` (which installs tyrus-maven-plugin into
 # the local repository). Traffic goes to 127.0.0.1 only; the port is picked by the server
