@@ -22,6 +22,7 @@ import local.textchat.cluster.ClusterBus.Lease;
 import local.textchat.cluster.ClusterBus.Renewal;
 import local.textchat.cluster.Envelope.Member;
 import local.textchat.protocol.Names;
+import local.textchat.protocol.Relay;
 import local.textchat.protocol.ServerMessage;
 import local.textchat.registry.Claim;
 import local.textchat.registry.Connection;
@@ -154,8 +155,8 @@ public final class ClusterNode implements NameStore {
     }
 
     @Override
-    public void forward(User from, User to, ServerMessage message) {
-        bus.send(nodeOf(to), new Envelope.Relay(member(from), to.id(), message, false));
+    public void forward(User from, User to, Relay relay) {
+        bus.send(nodeOf(to), new Envelope.Relay(member(from), to.id(), relay, false));
     }
 
     /** A user of this node left for good: free its name everywhere. */
@@ -299,14 +300,14 @@ public final class ClusterNode implements NameStore {
         User to = users.withId(relay.to()).orElse(null);
         if (to == null) {
             LOG.log(Level.DEBUG, "cluster node {0}: {1} from \"{2}\" for a user who has gone; dropped", node,
-                    relay.message().getClass().getSimpleName(), relay.from().name());
+                    relay.relay().kind(), relay.from().name());
         } else if (to.remote()) {
             // The user resumed on another node since the sender looked: pass it on, once.
             if (!relay.forwarded()) {
-                bus.send(nodeOf(to), new Envelope.Relay(relay.from(), relay.to(), relay.message(), true));
+                bus.send(nodeOf(to), new Envelope.Relay(relay.from(), relay.to(), relay.relay(), true));
             }
         } else {
-            events.relayed(known(relay.from()), to, relay.message());
+            events.relayed(known(relay.from()), to, relay.relay());
         }
     }
 
@@ -317,10 +318,10 @@ public final class ClusterNode implements NameStore {
         }
         if (to.remote()) {
             if (!deliver.forwarded()) {
-                bus.send(nodeOf(to), new Envelope.Deliver(deliver.to(), deliver.message(), true));
+                bus.send(nodeOf(to), new Envelope.Deliver(deliver.to(), deliver.frame(), true));
             }
         } else {
-            to.send(deliver.message());
+            to.send(deliver.frame());
         }
     }
 
@@ -487,7 +488,7 @@ public final class ClusterNode implements NameStore {
         for (User user : List.copyOf(users.here())) {
             for (User peer : users.peersOf(user)) {
                 if (peer.remote()) {
-                    events.relayed(peer, user, new ServerMessage.Leave(peer.name()));
+                    events.relayed(peer, user, Relay.leave(new ServerMessage.Leave(peer.name())));
                 }
             }
         }

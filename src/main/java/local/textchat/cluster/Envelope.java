@@ -2,7 +2,6 @@ package local.textchat.cluster;
 
 import java.util.List;
 
-import local.textchat.protocol.ServerMessage;
 
 /**
  * What one node of a cluster tells another (to its inbox) or all of them (broadcast), through the
@@ -14,12 +13,15 @@ public sealed interface Envelope {
     record Member(String id, String node, String name) {
     }
 
-    /** To a node: {@code message} from user {@code from} for user {@code to}; the receiving side's rules apply. */
-    record Relay(Member from, String to, ServerMessage message, boolean forwarded) implements Envelope {
+    /**
+     * To a node: {@code relay} (its kind and its frame, as encoded by the sender's node) from user
+     * {@code from} for user {@code to}; the receiving side's rules apply.
+     */
+    record Relay(Member from, String to, local.textchat.protocol.Relay relay, boolean forwarded) implements Envelope {
     }
 
-    /** To a node: {@code message} for user {@code to}, from the server itself (an error). */
-    record Deliver(String to, ServerMessage message, boolean forwarded) implements Envelope {
+    /** To a node: a frame for user {@code to}, from the server itself (an error). */
+    record Deliver(String to, String frame, boolean forwarded) implements Envelope {
     }
 
     /** Broadcast: {@code user} logged in. */

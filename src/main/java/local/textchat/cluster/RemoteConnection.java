@@ -1,6 +1,5 @@
 package local.textchat.cluster;
 
-import local.textchat.protocol.ServerMessage;
 import local.textchat.registry.Connection;
 
 /** How a message reaches a user whose socket is on another node: through that node's inbox. */
@@ -27,8 +26,8 @@ final class RemoteConnection implements Connection {
     }
 
     @Override
-    public void send(ServerMessage message) {
-        bus.send(node, new Envelope.Deliver(user, message, false));
+    public void send(String frame) {
+        bus.send(node, new Envelope.Deliver(user, frame, false));
     }
 
     /** Its node closes it, if ever; nothing to do from here. */

@@ -1,5 +1,6 @@
 package local.textchat.registry;
 
+import local.textchat.protocol.Codec;
 import local.textchat.protocol.ServerMessage;
 
 /**
@@ -11,8 +12,16 @@ public interface Connection {
     /** A short id for log lines. */
     String id();
 
-    /** Queue {@code message} for this socket, after everything queued before it. */
-    void send(ServerMessage message);
+    /**
+     * Queue a text frame (an encoded {@link ServerMessage}) for this socket, after everything queued
+     * before it. A message for many is encoded once and the same frame sent to each.
+     */
+    void send(String frame);
+
+    /** Encode {@code message} and queue it. */
+    default void send(ServerMessage message) {
+        send(Codec.encode(message));
+    }
 
     /** Close the socket with a WebSocket close code. */
     void close(int code, String reason);

@@ -2,7 +2,7 @@ package local.textchat.registry;
 
 import java.util.Optional;
 
-import local.textchat.protocol.ServerMessage;
+import local.textchat.protocol.Relay;
 
 /**
  * Who may hold which name, and how a message reaches a user whose socket is not on this node:
@@ -32,8 +32,8 @@ public interface NameStore {
         return Optional.empty();
     }
 
-    /** Hand {@code message} from {@code from} to {@code to}, whose socket is on another node. Never blocks. */
-    default void forward(User from, User to, ServerMessage message) {
+    /** Hand {@code relay} from {@code from} to {@code to}, whose socket is on another node. Never blocks. */
+    default void forward(User from, User to, Relay relay) {
         throw new IllegalStateException(to + " is not on this node, and a single node has no other");
     }
 

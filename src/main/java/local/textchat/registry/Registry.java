@@ -2,7 +2,9 @@ package local.textchat.registry;
 
 import java.util.Optional;
 
+import local.textchat.protocol.Codec;
 import local.textchat.protocol.Names;
+import local.textchat.protocol.Relay;
 import local.textchat.protocol.ServerMessage;
 
 /**
@@ -104,11 +106,11 @@ public final class Registry {
      * Hand {@code message} from {@code from} to {@code to}: for a user of this node, to
      * {@link Events#relayed} here; for a user elsewhere, to its node, whose {@code relayed} gets it.
      */
-    public void route(User from, User to, ServerMessage message) {
+    public void route(User from, User to, Relay relay) {
         if (to.remote()) {
-            names.forward(from, to, message);
+            names.forward(from, to, relay);
         } else {
-            events.relayed(from, to, message);
+            events.relayed(from, to, relay);
         }
     }
 
@@ -117,10 +119,11 @@ public final class Registry {
      * (may be null). Other nodes tell their own users, from the events they get.
      */
     public void announce(ServerMessage message, User except) {
+        String frame = Codec.encode(message); // once, for everyone
         // Only users with a socket here: a suspended user's messages would be dropped anyway.
         for (User user : users.here()) {
             if (user != except) {
-                user.send(message);
+                user.send(frame);
             }
         }
     }
@@ -178,7 +181,7 @@ public final class Registry {
          * {@code from} sent {@code message} to {@code to}, a user of this node: from this node, or
          * from another node of a cluster. The receiving side of the rules applies here.
          */
-        default void relayed(User from, User to, ServerMessage message) {
+        default void relayed(User from, User to, Relay relay) {
         }
 
         /** {@code user}, on another node, logged in. */

@@ -71,6 +71,11 @@ public final class User {
         connection.send(message);
     }
 
+    /** Queue an encoded frame for this user. */
+    public void send(String frame) {
+        connection.send(frame);
+    }
+
     void moveTo(Connection newConnection, String newToken) {
         connection = newConnection;
         token = newToken;

@@ -17,7 +17,6 @@ import jakarta.websocket.SendHandler;
 import jakarta.websocket.SendResult;
 import jakarta.websocket.Session;
 
-import local.textchat.protocol.ServerMessage;
 import local.textchat.registry.Connection;
 
 /**
@@ -115,8 +114,8 @@ final class Outbox implements Connection {
     }
 
     @Override
-    public void send(ServerMessage message) {
-        enqueue(message);
+    public void send(String frame) {
+        enqueue(frame);
     }
 
     /** Queue a WebSocket ping frame behind whatever is waiting. */
@@ -201,7 +200,7 @@ final class Outbox implements Connection {
                 session.getAsyncRemote().sendPing(ByteBuffer.allocate(0));
                 sent(new SendResult());
             } else {
-                session.getAsyncRemote().sendObject(item, onSent);
+                session.getAsyncRemote().sendText((String) item, onSent);
             }
         } catch (VirtualMachineError e) {
             throw e;

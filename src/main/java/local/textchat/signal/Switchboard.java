@@ -18,9 +18,11 @@ import local.textchat.config.Settings;
 import local.textchat.ice.IceServers;
 import local.textchat.policy.OriginPolicy;
 import local.textchat.protocol.ClientMessage;
+import local.textchat.protocol.Codec;
 import local.textchat.protocol.ErrorCode;
 import local.textchat.protocol.LoginRefusal;
 import local.textchat.protocol.Names;
+import local.textchat.protocol.Relay;
 import local.textchat.protocol.ServerMessage;
 import local.textchat.registry.Claim;
 import local.textchat.registry.Connection;
@@ -159,35 +161,36 @@ public final class Switchboard {
             offer(me, offer);
         } else if (message instanceof ClientMessage.Answer answer) {
             withPeer(me, answer.name(), "answer",
-                    peer -> relay(me, peer, new ServerMessage.Answer(me.name(), answer.answer())));
+                    peer -> relay(me, peer, Relay.answer(new ServerMessage.Answer(me.name(), answer.answer()))));
         } else if (message instanceof ClientMessage.Candidate candidate) {
-            withPeer(me, candidate.name(), "candidate",
-                    peer -> relay(me, peer, new ServerMessage.Candidate(me.name(), candidate.candidate())));
+            withPeer(me, candidate.name(), "candidate", peer -> relay(me, peer,
+                    Relay.candidate(new ServerMessage.Candidate(me.name(), candidate.candidate()))));
         } else if (message instanceof ClientMessage.Leave leave) {
-            withPeer(me, leave.name(), "leave", peer -> relay(me, peer, new ServerMessage.Leave(me.name())));
+            withPeer(me, leave.name(), "leave", peer -> relay(me, peer, Relay.leave(new ServerMessage.Leave(me.name()))));
         } else if (message instanceof ClientMessage.Decline decline) {
             String reason = decline.reason() == null ? "declined" : decline.reason();
             withPeer(me, decline.name(), "decline",
-                    peer -> relay(me, peer, new ServerMessage.Decline(me.name(), reason)));
+                    peer -> relay(me, peer, Relay.decline(new ServerMessage.Decline(me.name(), reason))));
         }
     }
 
     /**
-     * The sender's side of a relay, checked already: the message goes to {@link #deliver} where the
-     * receiver is. A call across two nodes is kept by both, so for a receiver elsewhere this node
-     * changes its own copy of the call first, as the receiver's node will in {@code deliver}.
+     * The sender's side of a relay, checked already: the message, encoded once, goes to
+     * {@link #deliver} where the receiver is. A call across two nodes is kept by both, so for a
+     * receiver elsewhere this node changes its own copy of the call first, as the receiver's node
+     * will in {@code deliver}.
      */
-    private void relay(User from, User to, ServerMessage message) {
+    private void relay(User from, User to, Relay relay) {
         if (to.remote()) {
-            if (message instanceof ServerMessage.Offer && !registry.pair(from, to)) {
+            if (relay.kind() == Relay.Kind.OFFER && !registry.pair(from, to)) {
                 refuse(from, ErrorCode.NO_SUCH_USER, "\"" + to.name() + "\" is not online");
                 return;
             }
-            if (message instanceof ServerMessage.Leave || message instanceof ServerMessage.Decline) {
+            if (relay.endsCall()) {
                 registry.unpair(from, to);
             }
         }
-        registry.route(from, to, message);
+        registry.route(from, to, relay);
     }
 
     /**
@@ -196,24 +199,24 @@ public final class Switchboard {
      * within a call. The one place these rules are applied, whether {@code from} is on this node
      * or on another.
      */
-    private void deliver(User from, User to, ServerMessage message) {
-        if (message instanceof ServerMessage.Offer) {
+    private void deliver(User from, User to, Relay relay) {
+        if (relay.kind() == Relay.Kind.OFFER) {
             if (registry.pair(to, from)) {
-                to.send(message);
+                to.send(relay.frame());
             } else if (!from.remote()) {
                 // The callee went away since the caller found it.
                 refuse(from, ErrorCode.NO_SUCH_USER, "\"" + to.name() + "\" is not online");
             }
-        } else if (message instanceof ServerMessage.Leave || message instanceof ServerMessage.Decline) {
+        } else if (relay.endsCall()) {
             if (registry.unpair(to, from)) {
-                to.send(message);
+                to.send(relay.frame());
             }
         } else if (registry.paired(to, from)) {
-            to.send(message);
+            to.send(relay.frame());
         } else {
             // The call ended on the receiver's side while this was on its way.
             refuse(from, ErrorCode.NOT_IN_CALL,
-                    notInCall(message instanceof ServerMessage.Answer ? "answer" : "candidate", to.name()));
+                    notInCall(relay.kind() == Relay.Kind.ANSWER ? "answer" : "candidate", to.name()));
         }
     }
 
@@ -300,7 +303,7 @@ public final class Switchboard {
             refuse(me, ErrorCode.INVALID_MESSAGE, "you cannot call yourself");
             return;
         }
-        relay(me, peer, new ServerMessage.Offer(me.name(), offer.offer()));
+        relay(me, peer, Relay.offer(new ServerMessage.Offer(me.name(), offer.offer())));
     }
 
     private void withPeer(User me, String peerName, String what, Consumer<User> action) {
@@ -330,7 +333,7 @@ public final class Switchboard {
 
     private void announceDeparture(Departure departure) {
         User gone = departure.user();
-        ServerMessage.Leave leave = new ServerMessage.Leave(gone.name());
+        String leave = Codec.encode(new ServerMessage.Leave(gone.name()));
         for (User peer : departure.formerPeers()) {
             peer.send(leave);
         }
@@ -346,8 +349,8 @@ public final class Switchboard {
     private final class Receiver implements Registry.Events {
 
         @Override
-        public void relayed(User from, User to, ServerMessage message) {
-            deliver(from, to, message);
+        public void relayed(User from, User to, Relay relay) {
+            deliver(from, to, relay);
         }
 
         @Override

@@ -14,7 +14,7 @@ import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-import local.textchat.protocol.ServerMessage;
+import local.textchat.protocol.Relay;
 import local.textchat.registry.Claim;
 import local.textchat.registry.Connection;
 import local.textchat.registry.Departure;
@@ -57,8 +57,8 @@ class InMemoryClusterTest {
         }
 
         @Override
-        public void relayed(User from, User to, ServerMessage message) {
-            events.add("relayed " + from.name() + ">" + to.name() + " " + message.getClass().getSimpleName());
+        public void relayed(User from, User to, Relay relay) {
+            events.add("relayed " + from.name() + ">" + to.name() + " " + relay.kind());
         }
 
         @Override
@@ -85,7 +85,7 @@ class InMemoryClusterTest {
     /** A socket that keeps what it was sent. */
     private static final class Socket implements Connection {
         final String id = "s" + SOCKETS.incrementAndGet();
-        final List<ServerMessage> sent = new CopyOnWriteArrayList<>();
+        final List<String> sent = new CopyOnWriteArrayList<>();
 
         @Override
         public String id() {
@@ -93,8 +93,8 @@ class InMemoryClusterTest {
         }
 
         @Override
-        public void send(ServerMessage message) {
-            sent.add(message);
+        public void send(String frame) {
+            sent.add(frame);
         }
 
         @Override
@@ -129,7 +129,7 @@ class InMemoryClusterTest {
 
         two.link.heal();
         await(() -> two.events.contains("lost bob"), "node two learns that bob's name went");
-        await(() -> two.events.contains("relayed alice>carol Leave"), "node two ends carol's call with alice");
+        await(() -> two.events.contains("relayed alice>carol LEAVE"), "node two ends carol's call with alice");
         await(() -> one.events.contains("joined carol"), "node two announces carol again");
         assertEquals(Optional.empty(), two.registry.users().withId(bob.id()), "bob is gone from node two");
     }

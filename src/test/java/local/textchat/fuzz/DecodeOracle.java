@@ -17,6 +17,8 @@ import jakarta.json.JsonReader;
 import jakarta.json.JsonReaderFactory;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
+import jakarta.json.bind.Jsonb;
+import jakarta.json.bind.JsonbBuilder;
 
 import local.textchat.protocol.ClientMessage;
 import local.textchat.protocol.ErrorCode;
@@ -39,6 +41,7 @@ final class DecodeOracle {
     private static final Set<String> DECLINE_REASONS = Set.of("declined", "busy");
     /** Json.createReader looks its provider up on every call, which would cost more than the decoding. */
     private static final JsonReaderFactory READERS = Json.createReaderFactory(Map.of());
+    private static final Jsonb JSONB = JsonbBuilder.create();
 
     private DecodeOracle() {
     }
@@ -54,11 +57,27 @@ final class DecodeOracle {
             throw new AssertionError("decode threw " + e + " instead of a ProtocolViolation", e);
         }
         assertNotNull(message, "decode returned null");
+        bindsAlike(frame, message);
         JsonObject json = read(frame);
         String type = json.getString("type");
         checkFields(message, json);
         checkEchoes(message);
         return type;
+    }
+
+    /**
+     * The decoder reads a frame once and builds its record from the checked tree; JSON-B, binding
+     * the same text, must arrive at the same record (so nothing of what JSON-B would have made of
+     * a frame is lost by not asking it).
+     */
+    private static void bindsAlike(String frame, ClientMessage message) {
+        ClientMessage bound;
+        try {
+            bound = JSONB.fromJson(frame, ClientMessage.class);
+        } catch (RuntimeException e) {
+            throw new AssertionError("decode accepted a frame JSON-B cannot bind (" + e + "): " + frame, e);
+        }
+        assertEquals(bound, message, () -> "JSON-B binds " + frame + " otherwise");
     }
 
     private static String refused(ProtocolViolation violation) {

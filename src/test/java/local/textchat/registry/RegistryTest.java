@@ -18,6 +18,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.Test;
 
+import local.textchat.protocol.Relay;
 import local.textchat.protocol.ServerMessage;
 
 /** The single-node registry: {@link Registry} over {@link Users} and {@link LocalNames}. */
@@ -28,7 +29,7 @@ class RegistryTest {
     /** A connection that only remembers what it was sent. */
     static final class Recorder implements Connection {
         final String id = "c" + IDS.incrementAndGet();
-        final List<ServerMessage> sent = new java.util.concurrent.CopyOnWriteArrayList<>();
+        final List<String> sent = new java.util.concurrent.CopyOnWriteArrayList<>();
 
         @Override
         public String id() {
@@ -36,8 +37,8 @@ class RegistryTest {
         }
 
         @Override
-        public void send(ServerMessage message) {
-            sent.add(message);
+        public void send(String frame) {
+            sent.add(frame);
         }
 
         @Override
@@ -201,14 +202,28 @@ class RegistryTest {
         List<String> relayed = new ArrayList<>();
         registry.listen(new Registry.Events() {
             @Override
-            public void relayed(User from, User to, ServerMessage message) {
-                relayed.add(from.name() + ">" + to.name() + ":" + message.getClass().getSimpleName());
+            public void relayed(User from, User to, Relay relay) {
+                relayed.add(from.name() + ">" + to.name() + ":" + relay.kind());
             }
         });
         User a = claim("a", new Recorder());
         User b = claim("b", new Recorder());
-        registry.route(a, b, new ServerMessage.Leave("a"));
-        assertEquals(List.of("a>b:Leave"), relayed);
+        registry.route(a, b, Relay.leave(new ServerMessage.Leave("a")));
+        assertEquals(List.of("a>b:LEAVE"), relayed);
+    }
+
+    @Test
+    void anAnnouncementIsEncodedOnceForEveryone() {
+        Recorder a = new Recorder();
+        Recorder b = new Recorder();
+        claim("a", a);
+        User bee = claim("b", b);
+        claim("c", new Recorder());
+        registry.announce(new ServerMessage.Online("c"), null);
+        assertEquals("{\"type\":\"online\",\"name\":\"c\"}", a.sent.get(0));
+        assertTrue(a.sent.get(0) == b.sent.get(0), "one frame, the same String, for every receiver");
+        registry.announce(new ServerMessage.Offline("x"), bee);
+        assertEquals(1, b.sent.size(), "except is left out");
     }
 
     @Test

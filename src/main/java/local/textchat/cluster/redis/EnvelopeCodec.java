@@ -3,7 +3,7 @@ package local.textchat.cluster.redis;
 import java.util.ArrayList;
 import java.util.List;
 
-import local.textchat.protocol.Codec;
+import local.textchat.protocol.Relay;
 import local.textchat.cluster.Envelope;
 import local.textchat.cluster.Envelope.Member;
 
@@ -26,10 +26,10 @@ final class EnvelopeCodec {
         StringBuilder text = new StringBuilder(128).append(origin).append('\n');
         if (envelope instanceof Envelope.Relay r) {
             line(text.append("relay\n"), r.from()).append(r.to()).append('\n').append(r.forwarded() ? '1' : '0')
-                    .append('\n').append(Codec.encode(r.message()));
+                    .append('\n').append(r.relay().kind().name()).append('\n').append(r.relay().frame());
         } else if (envelope instanceof Envelope.Deliver d) {
             text.append("deliver\n").append(d.to()).append('\n').append(d.forwarded() ? '1' : '0').append('\n')
-                    .append(Codec.encode(d.message()));
+                    .append(d.frame());
         } else if (envelope instanceof Envelope.Joined j) {
             line(text.append("joined\n"), j.user());
         } else if (envelope instanceof Envelope.Left l) {
@@ -64,7 +64,7 @@ final class EnvelopeCodec {
             case "relay" -> relay(rest);
             case "deliver" -> {
                 String[] f = rest.split("\n", 3);
-                yield new Envelope.Deliver(f[0], Codec.decodeServer(f[2]), f[1].equals("1"));
+                yield new Envelope.Deliver(f[0], f[2], f[1].equals("1"));
             }
             case "joined" -> new Envelope.Joined(member(rest));
             case "left" -> new Envelope.Left(member(rest));
@@ -111,8 +111,8 @@ final class EnvelopeCodec {
     }
 
     private static Envelope.Relay relay(String rest) {
-        // member line, to, forwarded, json
-        String[] f = rest.split("\n", 4);
-        return new Envelope.Relay(member(f[0]), f[1], Codec.decodeServer(f[3]), f[2].equals("1"));
+        // member line, to, forwarded, kind, frame (the frame as the sending node encoded it: never decoded here)
+        String[] f = rest.split("\n", 5);
+        return new Envelope.Relay(member(f[0]), f[1], new Relay(Relay.Kind.valueOf(f[3]), f[4]), f[2].equals("1"));
     }
 }
