@@ -473,3 +473,34 @@ test('a FakeCall behaves as app.js expects of a Call', () => {
   call.end('failed');
   assert.equal(session.callWith('bob'), undefined);
 });
+
+// --- the directory of a large deployment (PROTOCOL.md, "Presence and the directory") ------------
+
+test('a login that lists everyone shows no search: the directory view is everyone', () => {
+  const p = page();
+  p.ui.emit('signin', 'alice');
+  p.signaling.server('login', { success: true, name: 'alice', users: ['bob', 'carol'], usersTotal: 2, token: 't' });
+  assert.deepEqual(p.ui.last('setDirectory'), [{ shown: 2, total: null, prefix: '' }]);
+  assert.equal(p.session.isDirectory, false);
+  p.ui.emit('search', 'b');
+  assert.deepEqual(p.signaling.sentOfType('who'), [], 'nothing to search: the list is whole');
+});
+
+test('a first page of a larger total shows the search, and a search asks the server and replaces the list', () => {
+  const p = page();
+  p.ui.emit('signin', 'alice');
+  p.signaling.server('login', { success: true, name: 'alice', users: ['ann', 'bob'], usersTotal: 20000, token: 't' });
+  assert.deepEqual(p.ui.last('setDirectory'), [{ shown: 2, total: 20000, prefix: '' }]);
+  assert.equal(p.session.isDirectory, true);
+
+  p.ui.emit('search', 'Car');
+  assert.deepEqual(p.signaling.sentOfType('who'), [{ type: 'who', prefix: 'Car', limit: 20 }]);
+  p.signaling.server('who', { prefix: 'Car', users: ['carol', 'Carl'], total: 7 });
+  assert.deepEqual(p.ui.last('setUsers'), [['carol', 'Carl']]);
+  assert.deepEqual(p.session.users, ['carol', 'Carl']);
+  assert.deepEqual(p.ui.last('setDirectory'), [{ shown: 2, total: 7, prefix: 'Car' }]);
+
+  // The server tells this page only of those on its list now.
+  p.signaling.server('offline', { name: 'carol' });
+  assert.deepEqual(p.session.users, ['Carl']);
+});

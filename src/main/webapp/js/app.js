@@ -8,6 +8,8 @@ import { Session } from './session.js';
 
 // Calls that end for these reasons fail again the same way until the network or server changes.
 const UNFIXABLE_BY_CALLING_AGAIN = new Set(['turn-refused', 'turn-unreachable', 'relay-failed', 'no-route']);
+/** How many names a directory search asks for. */
+const SEARCH_LIMIT = 20;
 const LOGIN_REFUSALS = ['taken', 'invalid-name', 'already-logged-in', 'unauthorized', 'server-full', 'unavailable'];
 
 const realCalls = {
@@ -97,6 +99,12 @@ export function createApp({ signaling, ui, t, session = new Session(), calls = r
   session.on('user-offline', (name) => ui.removeUser(name));
   signaling.on('online', ({ name }) => session.userOnline(name));
   signaling.on('offline', ({ name }) => session.userOffline(name));
+  // A large deployment lists a first page; the rest is found by searching the server's directory.
+  session.on('directory', (view) => ui.setDirectory(view));
+  signaling.on('who', (reply) => session.applyWho(reply));
+  ui.on('search', (prefix) => {
+    if (session.isDirectory) send({ type: 'who', prefix, limit: SEARCH_LIMIT });
+  });
 
   // --- calls -------------------------------------------------------------------------------
 

@@ -8,6 +8,9 @@ import { nameKey, sameName } from './names.js';
  * - `identity` ({name, requestedName}): signing in was asked for, answered, or lost.
  * - `users` (names): a login reply replaced the whole online list.
  * - `user-online` (name), `user-offline` (name): one person came or went.
+ * - `directory` ({shown, total, prefix}): in a large deployment (PROTOCOL.md, "Presence and the
+ *   directory") the list shows `shown` of `total` (who match `prefix`, '' for everyone); `total` is
+ *   null while the list shows everyone.
  * - `call-added` (call), `call-removed` (call).
  * Names in these events are the server's spelling; self is never in the online list.
  */
@@ -22,6 +25,8 @@ export class Session extends Emitter {
   #online = new Map();
   /** nameKey of the peer → Call. */
   #calls = new Map();
+  /** How many others are online (login reply), or null when the list shows all of them. */
+  #directoryTotal = null;
 
   /** The name the server confirmed; null while signed out. */
   get name() {
@@ -78,6 +83,9 @@ export class Session extends Emitter {
       this.#rtcConfig = rtcConfigFrom(reply);
       this.#emitIdentity();
       this.#replaceOnline(Array.isArray(reply.users) ? reply.users : []);
+      const total = Number.isInteger(reply.usersTotal) ? reply.usersTotal : null;
+      this.#directoryTotal = total !== null && total > this.#online.size ? total : null;
+      this.#emitDirectory('', this.#directoryTotal);
       return { success: true, name: this.#name, resumed };
     }
     const name = this.#name ?? this.#requestedName;
@@ -130,6 +138,23 @@ export class Session extends Emitter {
     if (known === undefined) return;
     this.#online.delete(key);
     this.emit('user-offline', known);
+  }
+
+  /** Whether the list shows only some of those online (a large deployment): search with `who`. */
+  get isDirectory() {
+    return this.#directoryTotal !== null;
+  }
+
+  /** A `who` answer: the list becomes what it found (the server tells us only of those from now on). */
+  applyWho(reply) {
+    if (!this.isDirectory || !Array.isArray(reply.users)) return;
+    this.#replaceOnline(reply.users);
+    const prefix = typeof reply.prefix === 'string' ? reply.prefix : '';
+    this.#emitDirectory(prefix, Number.isInteger(reply.total) ? reply.total : this.#online.size);
+  }
+
+  #emitDirectory(prefix, total) {
+    this.emit('directory', { shown: this.#online.size, total, prefix });
   }
 
   #replaceOnline(names) {

@@ -13,9 +13,12 @@ function element(tag, { className, text, attrs = {} } = {}) {
   return node;
 }
 
-/** Events: `signin` (name), `call` (name), `accept`, `decline`, `hangup`, `send` (text). */
+const SEARCH_DELAY_MS = 250;
+
+/** Events: `signin` (name), `call` (name), `accept`, `decline`, `hangup`, `send` (text), `search` (prefix). */
 export class UI extends Emitter {
   #t;
+  #language;
   #time;
   #collator;
   /** The online list's items by the name they show (who is online is the session's to say). */
@@ -26,6 +29,7 @@ export class UI extends Emitter {
   constructor(doc, t, language) {
     super();
     this.#t = t;
+    this.#language = language;
     this.#time = new Intl.DateTimeFormat(language, { hour: '2-digit', minute: '2-digit' });
     this.#collator = new Intl.Collator(language, { sensitivity: 'base' });
     const byId = (id) => doc.getElementById(id);
@@ -41,6 +45,9 @@ export class UI extends Emitter {
       mainView: byId('main-view'),
       userList: byId('user-list'),
       userListEmpty: byId('user-list-empty'),
+      directory: byId('directory'),
+      search: byId('people-search'),
+      directorySummary: byId('directory-summary'),
       callForm: byId('call-form'),
       callName: byId('call-name'),
       callStatus: byId('call-status'),
@@ -82,6 +89,12 @@ export class UI extends Emitter {
     el.userList.addEventListener('click', (event) => {
       const button = event.target.closest('button[data-call]');
       if (button) this.emit('call', button.closest('li').dataset.name);
+    });
+    let searchTimer = null;
+    el.search.addEventListener('input', () => {
+      // Typing a name asks the server once the typing pauses, not at every key.
+      clearTimeout(searchTimer);
+      searchTimer = setTimeout(() => this.emit('search', el.search.value.trim()), SEARCH_DELAY_MS);
     });
     el.hangup.addEventListener('click', () => this.emit('hangup'));
     el.accept.addEventListener('click', () => this.emit('accept'));
@@ -194,7 +207,21 @@ export class UI extends Emitter {
   }
 
   #updateEmptyList() {
-    this.#el.userListEmpty.hidden = this.#el.userList.children.length > 0;
+    // In a large deployment the directory's summary says what the list shows, empty or not.
+    this.#el.userListEmpty.hidden = this.#el.userList.children.length > 0 || !this.#el.directory.hidden;
+  }
+
+  /** {shown, total, prefix}: total null shows everyone (no search box); otherwise "shown of total". */
+  setDirectory({ shown, total, prefix }) {
+    const { directory, directorySummary } = this.#el;
+    directory.hidden = total === null;
+    this.#updateEmptyList();
+    if (total === null) return;
+    const count = new Intl.NumberFormat(this.#language);
+    directorySummary.textContent = prefix === ''
+      ? this.#t('people.directory', { shown: count.format(shown), total: count.format(total) })
+      : this.#t(total === 0 ? 'people.none-found' : 'people.found',
+        { shown: count.format(shown), total: count.format(total), prefix });
   }
 
   clearCallName() {

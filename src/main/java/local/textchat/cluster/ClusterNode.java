@@ -189,10 +189,9 @@ public final class ClusterNode implements NameStore {
         Claim.Claimed claim = users.atomically(() -> {
             // The store says the name was free, so whoever this node still thinks holds it has gone.
             stale.addAll(dropStale(lease.key(), null));
-            List<String> others = users.namesExcept(null);
             User claimed = users.add(lease.user(), lease.name(), lease.key(), connection, token);
             bus.send(null, new Envelope.Joined(member(claimed)));
-            return new Claim.Claimed(claimed, others);
+            return new Claim.Claimed(claimed);
         });
         stale.forEach(events::departed);
         return claim;
@@ -227,8 +226,7 @@ public final class ClusterNode implements NameStore {
         } catch (ExecutionException e) {
             throw new IllegalStateException(e.getCause());
         }
-        return new Claim.Resumed(user, new RemoteConnection(bus, previous.node(), previous.user()),
-                users.namesExcept(user));
+        return new Claim.Resumed(user, new RemoteConnection(bus, previous.node(), previous.user()));
     }
 
     /** Install the user of a cross-node resume, with the calls its old node handed over. */

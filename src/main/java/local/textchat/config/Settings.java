@@ -41,12 +41,17 @@ import local.textchat.ice.TurnCredentials;
  * @param turn                 the minter of those credentials (null without TURN); its toString hides the secret
  * @param iceTransportPolicy   {@code all}, or {@code relay} to make clients use TURN only
  * @param cluster              cluster mode through Redis, or null for a single node (the default)
+ * @param directoryFullList    up to this many others online, a login lists all of them and hears of every
+ *                             login and departure; above it, see {@code directoryPage}
+ * @param directoryPage        names a login lists when more than {@code directoryFullList} others are
+ *                             online (the rest are found with {@code who}); it hears only of those it lists
  */
 public record Settings(int maxMessageBytes, JsonArray iceServers, int sendBacklog, int maxUsers,
                        int maxSocketsPerAddress, int resumeGraceSeconds, int pingIntervalSeconds,
                        int idleTimeoutSeconds, int rateBurst, int ratePerSecond, int abuseSeconds,
                        Set<String> allowedOrigins, boolean allowMissingOrigin, List<String> turnUrls,
-                       TurnCredentials turn, String iceTransportPolicy, ClusterSettings cluster) {
+                       TurnCredentials turn, String iceTransportPolicy, ClusterSettings cluster,
+                       int directoryFullList, int directoryPage) {
 
     public static final String MAX_MESSAGE_BYTES = "textchat.maxMessageBytes";
     public static final String ICE_SERVERS = "textchat.iceServers";
@@ -69,6 +74,8 @@ public record Settings(int maxMessageBytes, JsonArray iceServers, int sendBacklo
     public static final String REDIS_URL = "textchat.redisUrl";
     public static final String REDIS_PREFIX = "textchat.redisPrefix";
     public static final String CLUSTER_LEASE_SECONDS = "textchat.clusterLeaseSeconds";
+    public static final String DIRECTORY_FULL_LIST = "textchat.directoryFullList";
+    public static final String DIRECTORY_PAGE = "textchat.directoryPage";
 
     /** The tutorial's public STUN server, written the standard way ({@code urls}). */
     public static final String DEFAULT_ICE_SERVERS = "[{\"urls\":\"stun:stun.l.google.com:19302\"}]";
@@ -126,7 +133,9 @@ public record Settings(int maxMessageBytes, JsonArray iceServers, int sendBacklo
                 turnUrls,
                 turnCredentials(lookup, turnUrls),
                 iceTransportPolicy(lookup.apply(ICE_TRANSPORT_POLICY)),
-                cluster(lookup));
+                cluster(lookup),
+                intSetting(lookup, DIRECTORY_FULL_LIST, 500, 0),
+                intSetting(lookup, DIRECTORY_PAGE, 20, 1));
     }
 
     /** Cluster mode is on exactly when a Redis URL is given. */

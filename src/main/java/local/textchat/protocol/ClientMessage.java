@@ -15,7 +15,8 @@ import jakarta.json.bind.annotation.JsonbTypeInfo;
         @JsonbSubtype(alias = "candidate", type = ClientMessage.Candidate.class),
         @JsonbSubtype(alias = "leave", type = ClientMessage.Leave.class),
         @JsonbSubtype(alias = "decline", type = ClientMessage.Decline.class),
-        @JsonbSubtype(alias = "ping", type = ClientMessage.Ping.class)
+        @JsonbSubtype(alias = "ping", type = ClientMessage.Ping.class),
+        @JsonbSubtype(alias = "who", type = ClientMessage.Who.class)
 })
 public sealed interface ClientMessage {
 
@@ -45,5 +46,12 @@ public sealed interface ClientMessage {
 
     /** Liveness probe; {@code id} (a string or a number, optional) is echoed in the pong. */
     record Ping(Object id) implements ClientMessage {
+    }
+
+    /**
+     * Search the directory: up to {@code limit} (1 to 100; absent: 20) users whose name starts with
+     * {@code prefix} (any case; absent or empty: everyone), in name order.
+     */
+    record Who(String prefix, Integer limit) implements ClientMessage {
     }
 }

@@ -96,8 +96,23 @@ public final class Codec {
                 yield new ClientMessage.Decline(callee, reason);
             }
             case "ping" -> new ClientMessage.Ping(pingId(json.get("id")));
+            case "who" -> new ClientMessage.Who(optionalString(json, "prefix"), whoLimit(json.get("limit")));
             default -> throw new ProtocolViolation(ErrorCode.UNKNOWN_TYPE, "unknown message type \"" + clip(name) + "\"");
         };
+    }
+
+    /** A who's limit: absent (null), or a whole number from 1 to 100. */
+    private static Integer whoLimit(JsonValue limit) {
+        if (limit == null || limit.getValueType() == JsonValue.ValueType.NULL) {
+            return null;
+        }
+        if (limit.getValueType() != JsonValue.ValueType.NUMBER || !((JsonNumber) limit).isIntegral()
+                || ((JsonNumber) limit).bigDecimalValue().compareTo(java.math.BigDecimal.ONE) < 0
+                || ((JsonNumber) limit).bigDecimalValue().compareTo(java.math.BigDecimal.valueOf(100)) > 0) {
+            throw invalid("field \"limit\" must be a whole number from 1 to 100, got " + describe(limit)
+                    + (limit.getValueType() == JsonValue.ValueType.NUMBER ? " " + clip(limit.toString()) : ""));
+        }
+        return ((JsonNumber) limit).intValue();
     }
 
     /** A ping's id as JSON-B binds an {@code Object}: a string, a number as BigDecimal, or absent (null). */

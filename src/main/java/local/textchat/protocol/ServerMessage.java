@@ -23,24 +23,26 @@ import jakarta.json.bind.annotation.JsonbTypeInfo;
         @JsonbSubtype(alias = "online", type = ServerMessage.Online.class),
         @JsonbSubtype(alias = "offline", type = ServerMessage.Offline.class),
         @JsonbSubtype(alias = "pong", type = ServerMessage.Pong.class),
+        @JsonbSubtype(alias = "who", type = ServerMessage.Who.class),
         @JsonbSubtype(alias = "error", type = ServerMessage.Error.class)
 })
 public sealed interface ServerMessage {
 
     /**
-     * Reply to a login: either accepted (name, users, iceServers, iceTransportPolicy, token) or
-     * refused (reason).
+     * Reply to a login: either accepted (name, users, usersTotal, iceServers, iceTransportPolicy,
+     * token) or refused (reason). {@code users} lists everyone else online, or, in a large
+     * deployment, the first page of them; {@code usersTotal} says how many there are.
      */
-    record Login(boolean success, String name, List<String> users, JsonArray iceServers, String iceTransportPolicy,
-                 String token, String reason) implements ServerMessage {
+    record Login(boolean success, String name, List<String> users, Integer usersTotal, JsonArray iceServers,
+                 String iceTransportPolicy, String token, String reason) implements ServerMessage {
 
-        public static Login accepted(String name, List<String> users, JsonArray iceServers, String iceTransportPolicy,
-                                     String token) {
-            return new Login(true, name, List.copyOf(users), iceServers, iceTransportPolicy, token, null);
+        public static Login accepted(String name, List<String> users, int usersTotal, JsonArray iceServers,
+                                     String iceTransportPolicy, String token) {
+            return new Login(true, name, List.copyOf(users), usersTotal, iceServers, iceTransportPolicy, token, null);
         }
 
         public static Login refused(LoginRefusal reason) {
-            return new Login(false, null, null, null, null, null, reason.wire());
+            return new Login(false, null, null, null, null, null, null, reason.wire());
         }
     }
 
@@ -70,6 +72,10 @@ public sealed interface ServerMessage {
 
     /** Presence: {@code name} went away. */
     record Offline(String name) implements ServerMessage {
+    }
+
+    /** Reply to a who: the users found for {@code prefix}, in name order, of {@code total} that match. */
+    record Who(String prefix, List<String> users, int total) implements ServerMessage {
     }
 
     /** Reply to a ping, echoing its id. */

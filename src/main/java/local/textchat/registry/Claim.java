@@ -1,19 +1,17 @@
 package local.textchat.registry;
 
-import java.util.List;
-
 /** The outcome of {@link Registry#claim}. */
 public sealed interface Claim {
 
-    /** The name is now this socket's; {@code others} are the names that were already online. */
-    record Claimed(User user, List<String> others) implements Claim {
+    /** The name is now this socket's. */
+    record Claimed(User user) implements Claim {
     }
 
     /**
      * The token matched: the user, with its pairings, moved to this socket. {@code previous} is
      * the socket it was on (to be closed as replaced; it may already be gone).
      */
-    record Resumed(User user, Connection previous, List<String> others) implements Claim {
+    record Resumed(User user, Connection previous) implements Claim {
     }
 
     /** Someone else holds the name (compared case-insensitively). */

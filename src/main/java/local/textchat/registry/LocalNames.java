@@ -1,6 +1,5 @@
 package local.textchat.registry;
 
-import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 
 /** The names of a single node: held in this JVM, at most {@code maxUsers} at once. */
@@ -25,9 +24,8 @@ public final class LocalNames implements NameStore {
             if (users.size() >= maxUsers) {
                 return new Claim.Full();
             }
-            List<String> others = users.namesExcept(null);
             User user = users.add(Long.toString(ids.incrementAndGet()), name, key, connection, Tokens.next());
-            return new Claim.Claimed(user, others);
+            return new Claim.Claimed(user);
         });
     }
 }

@@ -2,7 +2,6 @@ package local.textchat.registry;
 
 import java.util.Optional;
 
-import local.textchat.protocol.Codec;
 import local.textchat.protocol.Names;
 import local.textchat.protocol.Relay;
 import local.textchat.protocol.ServerMessage;
@@ -111,20 +110,6 @@ public final class Registry {
             names.forward(from, to, relay);
         } else {
             events.relayed(from, to, relay);
-        }
-    }
-
-    /**
-     * Send {@code message} to every user whose socket is on this node, except {@code except}
-     * (may be null). Other nodes tell their own users, from the events they get.
-     */
-    public void announce(ServerMessage message, User except) {
-        String frame = Codec.encode(message); // once, for everyone
-        // Only users with a socket here: a suspended user's messages would be dropped anyway.
-        for (User user : users.here()) {
-            if (user != except) {
-                user.send(frame);
-            }
         }
     }
 

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.function.Supplier;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -27,8 +28,8 @@ import local.textchat.protocol.Names;
 @ApplicationScoped
 public class Users {
 
-    /** Everyone online, as far as this node knows, by name key. */
-    private final ConcurrentMap<String, User> byKey = new ConcurrentHashMap<>();
+    /** Everyone online, as far as this node knows, by name key, in key order (the directory's order). */
+    private final ConcurrentSkipListMap<String, User> byKey = new ConcurrentSkipListMap<>();
     /** The same users by login id. */
     private final ConcurrentMap<String, User> byId = new ConcurrentHashMap<>();
     /** The users with a socket on this node. */
@@ -67,20 +68,48 @@ public class Users {
         return byKey.size();
     }
 
+    /**
+     * Up to {@code limit} users whose name key starts with {@code prefix}'s key ("" for everyone),
+     * in key order, leaving out {@code except} (may be null).
+     */
+    public List<User> ordered(String prefix, int limit, User except) {
+        List<User> found = new ArrayList<>(Math.min(limit, 64));
+        for (User u : withPrefix(prefix).values()) {
+            if (found.size() >= limit) {
+                break;
+            }
+            if (u != except) {
+                found.add(u);
+            }
+        }
+        return found;
+    }
+
+    /** How many users' name keys start with {@code prefix}'s key, not counting {@code except} (may be null). */
+    public int countPrefix(String prefix, User except) {
+        if (prefix.isEmpty()) {
+            return byKey.size() - (except != null && byKey.get(except.key()) == except ? 1 : 0);
+        }
+        int n = 0;
+        for (User u : withPrefix(prefix).values()) {
+            if (u != except) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    private java.util.NavigableMap<String, User> withPrefix(String prefix) {
+        if (prefix.isEmpty()) {
+            return byKey;
+        }
+        String key = Names.key(prefix);
+        return byKey.subMap(key, true, key + Character.MAX_VALUE, false);
+    }
+
     /** Whether {@code user} is still the one online under its id (not one that departed or was replaced). */
     public boolean isCurrent(User user) {
         return byId.get(user.id()) == user;
-    }
-
-    /** The names online, but for {@code except}'s (null: all). */
-    public List<String> namesExcept(User except) {
-        List<String> names = new ArrayList<>(byKey.size());
-        for (User u : byKey.values()) {
-            if (u != except) {
-                names.add(u.name());
-            }
-        }
-        return names;
     }
 
     /** Whether {@code a} and {@code b} are in a call. */
@@ -249,7 +278,7 @@ public class Users {
         synchronized (lock) {
             Connection previous = holder.connection();
             move(holder, connection, token);
-            return new Claim.Resumed(holder, previous, namesExcept(holder));
+            return new Claim.Resumed(holder, previous);
         }
     }
 }

@@ -40,6 +40,8 @@ public final class Switchboard {
 
     /** Close code for a socket whose user resumed on another socket. */
     static final int REPLACED = 4001;
+    /** How many names a {@code who} without a limit finds. */
+    private static final int DEFAULT_SEARCH = 20;
 
     private static final System.Logger LOG = System.getLogger(Switchboard.class.getName());
 
@@ -51,6 +53,7 @@ public final class Switchboard {
     private final ConcurrentMap<String, Integer> socketsPerAddress = new ConcurrentHashMap<>();
     private final ScheduledFuture<?> heartbeat;
     private final IceServers iceServers;
+    private final Presence presence;
 
     /**
      * The rules over {@code registry}, configured by {@code settings}; grace periods, heartbeats and
@@ -61,6 +64,7 @@ public final class Switchboard {
         this.settings = settings;
         this.timers = timers;
         this.origins = new OriginPolicy(settings.allowedOrigins(), settings.allowMissingOrigin());
+        this.presence = new Presence(registry, settings.directoryFullList(), settings.directoryPage());
         registry.listen(new Receiver());
         this.iceServers = new IceServers(settings.iceServers(), settings.turnUrls(), settings.turn(), Clock.systemUTC());
         long sweepSeconds = Math.max(1, Math.min(5, settings.pingIntervalSeconds() / 5));
@@ -111,6 +115,7 @@ public final class Switchboard {
      * name and calls for the grace period, waiting for a resume; otherwise all is freed now.
      */
     void closed(Outbox socket, int closeCode) {
+        presence.forget(socket);
         if (sockets.remove(socket)) {
             socketsPerAddress.computeIfPresent(socket.remoteAddress(), (a, n) -> n > 1 ? n - 1 : null);
         }
@@ -157,7 +162,10 @@ public final class Switchboard {
             return;
         }
         User me = sender.get();
-        if (message instanceof ClientMessage.Offer offer) {
+        if (message instanceof ClientMessage.Who who) {
+            from.send(presence.search(me, from, who.prefix() == null ? "" : who.prefix(),
+                    who.limit() == null ? DEFAULT_SEARCH : who.limit()));
+        } else if (message instanceof ClientMessage.Offer offer) {
             offer(me, offer);
         } else if (message instanceof ClientMessage.Answer answer) {
             withPeer(me, answer.name(), "answer",
@@ -260,8 +268,8 @@ public final class Switchboard {
         }
         if (claim instanceof Claim.Claimed claimed) {
             User user = claimed.user();
-            from.send(accepted(user, claimed.others()));
-            registry.announce(new ServerMessage.Online(user.name()), user);
+            from.send(accepted(user, presence.admit(user, from)));
+            presence.joined(user);
             LOG.log(Level.INFO, "socket {0}: logged in as \"{1}\" ({2} online)", from.id(), user.name(),
                     registry.size());
             if (!from.isOpen()) {
@@ -270,7 +278,7 @@ public final class Switchboard {
             }
         } else if (claim instanceof Claim.Resumed resumed) {
             User user = resumed.user();
-            from.send(accepted(user, resumed.others()));
+            from.send(accepted(user, presence.admit(user, from)));
             if (resumed.previous() != from) {
                 resumed.previous().close(REPLACED, "replaced by a resumed login");
             }
@@ -286,8 +294,8 @@ public final class Switchboard {
         }
     }
 
-    private ServerMessage.Login accepted(User user, List<String> others) {
-        return ServerMessage.Login.accepted(user.name(), others, iceServers.forUser(user.name()),
+    private ServerMessage.Login accepted(User user, Presence.Page others) {
+        return ServerMessage.Login.accepted(user.name(), others.names(), others.total(), iceServers.forUser(user.name()),
                 settings.iceTransportPolicy(), user.token());
     }
 
@@ -337,7 +345,7 @@ public final class Switchboard {
         for (User peer : departure.formerPeers()) {
             peer.send(leave);
         }
-        registry.announce(new ServerMessage.Offline(gone.name()), null);
+        presence.departed(gone);
         LOG.log(Level.INFO, "socket {0}: \"{1}\" went away ({2} online)", gone.connection().id(), gone.name(),
                 registry.size());
     }
@@ -355,7 +363,7 @@ public final class Switchboard {
 
         @Override
         public void joined(User user) {
-            registry.announce(new ServerMessage.Online(user.name()), null);
+            presence.joined(user);
         }
 
         @Override

@@ -212,6 +212,17 @@ final class ChatTab {
         await(name + " gone from the online list", d -> !onlineUsers().contains(name));
     }
 
+    /** Types {@code prefix} into the directory's search (a large deployment's list). */
+    void search(String prefix) {
+        tab.clear(byTestIdCss("people-search"));
+        tab.typeAndEnter(byTestIdCss("people-search"), prefix);
+    }
+
+    /** The directory's summary ("Showing 1 of 3…"), or null while the list shows everyone. */
+    String directorySummary() {
+        return element("directory").isDisplayed() ? element("directory-summary").text() : null;
+    }
+
     void call(String name) {
         awaitUser(name);
         tab.click("[data-testid='user'][data-name=" + cssString(name) + "] [data-testid='call-user']");

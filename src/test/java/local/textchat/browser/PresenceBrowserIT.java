@@ -71,4 +71,31 @@ class PresenceBrowserIT {
         impostor.awaitUser("alice");
         alice.awaitUser("carol");
     }
+
+    @ParameterizedTest(name = "in {0}")
+    @EnumSource(Kind.class)
+    void aLargeDeploymentListsAFirstPageAndFindsOthersBySearching(Kind kind) {
+        // A "large" deployment in miniature: past 1 other online, a login lists 1 name.
+        browser.settings(java.util.Map.of("textchat.directoryFullList", "1", "textchat.directoryPage", "1"));
+        ChatTab ann = browser.openTab(kind);
+        ann.signInAndWait("ann");
+        ChatTab bob = browser.openTab(kind);
+        bob.signInAndWait("bob");
+        ChatTab carol = browser.openTab(kind);
+        carol.signInAndWait("carol");
+        assertEquals(List.of("ann"), carol.onlineUsers(), "the first page, in name order");
+        assertEquals("Showing 1 of 2 people online. Search to find others.", carol.directorySummary());
+        assertEquals(null, ann.directorySummary(), "a short list shows everyone, with no search");
+
+        carol.search("B");
+        carol.awaitUser("bob");
+        assertEquals(List.of("bob"), carol.onlineUsers());
+        assertEquals("Showing 1 of 1 whose name starts with “B”.", carol.directorySummary());
+        carol.call("bob");
+        bob.awaitIncomingCallFrom("carol");
+
+        carol.search("zed");
+        carol.await("an empty search", d -> d.onlineUsers().isEmpty());
+        assertEquals("Nobody online has a name starting with “zed”.", carol.directorySummary());
+    }
 }

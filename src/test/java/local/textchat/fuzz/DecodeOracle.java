@@ -130,6 +130,10 @@ final class DecodeOracle {
         } else if (message instanceof ClientMessage.Ping ping) {
             assertEquals("ping", type);
             checkId(ping.id(), json.get("id"));
+        } else if (message instanceof ClientMessage.Who who) {
+            assertEquals("who", type);
+            assertEquals(optionalString(json, "prefix"), who.prefix());
+            assertTrue(who.limit() == null || (who.limit() >= 1 && who.limit() <= 100), who::toString);
         } else {
             fail("unknown message class " + message.getClass());
         }
@@ -177,6 +181,10 @@ final class DecodeOracle {
         } else if (message instanceof ClientMessage.Leave leave) {
             echo = null;
             name = leave.name();
+        } else if (message instanceof ClientMessage.Who who) {
+            // The answer quotes the prefix back.
+            echo = new ServerMessage.Who(who.prefix() == null ? "" : who.prefix(), java.util.List.of(), 0);
+            name = "";
         } else {
             ClientMessage.Decline decline = (ClientMessage.Decline) message;
             echo = new ServerMessage.Decline("callee", decline.reason());

@@ -48,7 +48,7 @@ import local.textchat.support.WsClient;
 final class Fleet implements AutoCloseable {
 
     /** Frames that are the server's answer to the sender's own frame; everything else is relayed or presence. */
-    private static final Set<String> ANSWERS = Set.of("error", "login", "pong");
+    private static final Set<String> ANSWERS = Set.of("error", "login", "pong", "who");
     private static final int MAX_FRAME_BYTES = 64 * 1024;
 
     private final TestServer server;
@@ -210,6 +210,10 @@ final class Fleet implements AutoCloseable {
             login(s, login, single(answers, "login"));
         } else if (s.name == null) {
             expectError(answers, "not-logged-in");
+        } else if (message instanceof ClientMessage.Who who) {
+            JsonObject found = single(answers, "who");
+            assertEquals(who.prefix() == null ? "" : who.prefix(), found.getString("prefix"), found::toString);
+            assertTrue(found.getInt("total") >= found.getJsonArray("users").size(), found::toString);
         } else {
             relay(s, message, answers);
         }
@@ -515,6 +519,7 @@ final class Fleet implements AutoCloseable {
             }
             case "pong" -> {
             }
+            case "who" -> count("answered who");
             default -> assertTrue(m.get("name") instanceof JsonString, () -> type + " without a name: " + m);
         }
     }

@@ -29,7 +29,8 @@ final class Frames {
     /** Anything at all. */
     static final Frames ANY = new Frames(false);
 
-    static final List<String> TYPES = List.of("login", "offer", "answer", "candidate", "leave", "decline", "ping");
+    static final List<String> TYPES = List.of("login", "offer", "answer", "candidate", "leave", "decline", "ping",
+            "who");
 
     private static final List<String> FIELDS = List.of("type", "name", "offer", "answer", "candidate", "sdp", "id",
             "token", "reason", "sdpMid", "sdpMLineIndex", "usernameFragment");
@@ -106,7 +107,7 @@ final class Frames {
     }
 
     private Gen<List<Member>> buildMessages() {
-        return Gen.oneOf(login(), offer("offer"), offer("answer"), candidate(), leave(), decline(), ping());
+        return Gen.oneOf(login(), offer("offer"), offer("answer"), candidate(), leave(), decline(), ping(), who());
     }
 
     Gen<String> validMessages() {
@@ -219,6 +220,13 @@ final class Frames {
         Gen<Optional<String>> id = Gen.frequency(weight(2, strings()),
                 weight(2, numbers()), weight(1, Gen.just("null"))).optional(0.7);
         return id.map(i -> withOptional(members("ping"), "id", i));
+    }
+
+    private Gen<List<Member>> who() {
+        Gen<Optional<String>> prefix = Gen.frequency(weight(4, strings()), weight(1, Gen.just("null"))).optional(0.7);
+        Gen<Optional<String>> limit = (valid ? Gen.ints(1, 100).map(String::valueOf)
+                : Gen.frequency(weight(3, Gen.ints(1, 100).map(String::valueOf)), weight(1, numbers()))).optional(0.6);
+        return Gen.combine(prefix, limit, (p, l) -> withOptional(withOptional(members("who"), "prefix", p), "limit", l));
     }
 
     /** An RTCSessionDescriptionInit of {@code type}, sometimes mutated (not in {@link #VALID}). */

@@ -127,9 +127,11 @@ class CodecTest {
         record Case(ServerMessage message, String expected) {
         }
         List<Case> cases = List.of(
-                new Case(ServerMessage.Login.accepted("alice", List.of("bob"), ice, "all", "t"),
+                new Case(ServerMessage.Login.accepted("alice", List.of("bob"), 1, ice, "all", "t"),
                         "{\"type\":\"login\",\"iceServers\":[{\"urls\":\"stun:x\"}],\"iceTransportPolicy\":\"all\","
-                                + "\"name\":\"alice\",\"success\":true,\"token\":\"t\",\"users\":[\"bob\"]}"),
+                                + "\"name\":\"alice\",\"success\":true,\"token\":\"t\",\"users\":[\"bob\"],\"usersTotal\":1}"),
+                new Case(new ServerMessage.Who("al", List.of("Alice", "alfred"), 7),
+                        "{\"type\":\"who\",\"prefix\":\"al\",\"total\":7,\"users\":[\"Alice\",\"alfred\"]}"),
                 new Case(ServerMessage.Login.refused(LoginRefusal.TAKEN),
                         "{\"type\":\"login\",\"reason\":\"taken\",\"success\":false}"),
                 new Case(new ServerMessage.Offer("alice", sdp), "{\"type\":\"offer\",\"name\":\"alice\",\"offer\":" + SDP + "}"),

@@ -69,11 +69,18 @@ class RegistryTest {
     }
 
     @Test
-    void othersListsEveryoneElse() {
-        claim("a", new Recorder());
-        claim("b", new Recorder());
-        Claim.Claimed c = (Claim.Claimed) registry.claim("c", new Recorder(), null);
-        assertEquals(List.of("a", "b"), c.others().stream().sorted().toList());
+    void theDirectoryListsUsersInNameOrderByPrefix() {
+        User me = claim("me", new Recorder());
+        for (String name : List.of("Bob", "alice", "Alfred", "carol", "ALBERT")) {
+            claim(name, new Recorder());
+        }
+        Users users = registry.users();
+        assertEquals(List.of("ALBERT", "Alfred", "alice", "Bob", "carol"),
+                users.ordered("", 10, me).stream().map(User::name).toList());
+        assertEquals(List.of("ALBERT", "Alfred"), users.ordered("aL", 2, me).stream().map(User::name).toList());
+        assertEquals(3, users.countPrefix("AL", me));
+        assertEquals(5, users.countPrefix("", me));
+        assertEquals(List.of(), users.ordered("z", 10, me));
     }
 
     @Test
@@ -210,20 +217,6 @@ class RegistryTest {
         User b = claim("b", new Recorder());
         registry.route(a, b, Relay.leave(new ServerMessage.Leave("a")));
         assertEquals(List.of("a>b:LEAVE"), relayed);
-    }
-
-    @Test
-    void anAnnouncementIsEncodedOnceForEveryone() {
-        Recorder a = new Recorder();
-        Recorder b = new Recorder();
-        claim("a", a);
-        User bee = claim("b", b);
-        claim("c", new Recorder());
-        registry.announce(new ServerMessage.Online("c"), null);
-        assertEquals("{\"type\":\"online\",\"name\":\"c\"}", a.sent.get(0));
-        assertTrue(a.sent.get(0) == b.sent.get(0), "one frame, the same String, for every receiver");
-        registry.announce(new ServerMessage.Offline("x"), bee);
-        assertEquals(1, b.sent.size(), "except is left out");
     }
 
     @Test
