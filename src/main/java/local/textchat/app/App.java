@@ -7,6 +7,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 import local.textchat.cluster.Cluster;
 import local.textchat.config.Settings;
+import local.textchat.metrics.Metrics;
 import local.textchat.registry.Registry;
 import local.textchat.registry.Users;
 import local.textchat.signal.Switchboard;
@@ -40,14 +41,20 @@ public final class App implements AutoCloseable {
     private final Registry registry;
     private final RegistryKind kind;
     private final Switchboard switchboard;
+    private final Metrics metrics;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private App(Settings settings, ScheduledThreadPoolExecutor timers, Registry registry, RegistryKind kind) {
+    private App(Settings settings, ScheduledThreadPoolExecutor timers, Registry registry, RegistryKind kind,
+                Metrics metrics) {
         this.settings = settings;
         this.timers = timers;
         this.registry = registry;
         this.kind = kind;
-        this.switchboard = new Switchboard(registry, settings, timers);
+        this.metrics = metrics;
+        this.switchboard = new Switchboard(registry, settings, timers, metrics);
+        var names = registry.names();
+        metrics.gauges(registry::size, switchboard::openSockets, switchboard::backlog,
+                names.shared() ? () -> names.reachable() ? 1 : 0 : null);
     }
 
     /** Put the application together from {@code settings} and start it (a cluster node joins its cluster). */
@@ -56,10 +63,11 @@ public final class App implements AutoCloseable {
         Users users = cdiUsers.orElseGet(Users::new);
         RegistryKind kind = settings.cluster() != null ? RegistryKind.CLUSTER
                 : cdiUsers.isPresent() ? RegistryKind.CDI : RegistryKind.PLAIN;
+        Metrics metrics = new Metrics();
         Registry registry = settings.cluster() != null
-                ? Cluster.join(settings.cluster(), users, settings.maxUsers())
+                ? Cluster.join(settings.cluster(), users, settings.maxUsers(), metrics)
                 : Registry.local(users, settings.maxUsers());
-        App app = new App(settings, timers(), registry, kind);
+        App app = new App(settings, timers(), registry, kind, metrics);
         LOG.log(Level.INFO, "textchat signaling ready: registry {0}, max message {1} bytes, {2} ICE server(s), "
                         + "{3} TURN URL(s) with minted credentials, ICE transport policy {4}",
                 kind.name().toLowerCase(java.util.Locale.ROOT), settings.maxMessageBytes(),
@@ -96,6 +104,11 @@ public final class App implements AutoCloseable {
 
     public Switchboard switchboard() {
         return switchboard;
+    }
+
+    /** What {@code /metrics} shows. */
+    public Metrics metrics() {
+        return metrics;
     }
 
     /**

@@ -2,6 +2,7 @@ package local.textchat.cluster;
 
 import local.textchat.cluster.redis.RedisBus;
 import local.textchat.config.ClusterSettings;
+import local.textchat.metrics.Metrics;
 import local.textchat.registry.Registry;
 import local.textchat.registry.Users;
 
@@ -14,8 +15,12 @@ public final class Cluster {
     private Cluster() {
     }
 
-    /** This node's registry in the cluster that {@code settings} describe, joined, over {@code users}. */
-    public static Registry join(ClusterSettings settings, Users users, int maxUsers) {
-        return new Registry(users, new ClusterNode(new RedisBus(settings), users, maxUsers).start());
+    /**
+     * This node's registry in the cluster that {@code settings} describe, joined, over {@code users};
+     * what crosses between the nodes is counted in {@code metrics}.
+     */
+    public static Registry join(ClusterSettings settings, Users users, int maxUsers, Metrics metrics) {
+        ClusterBus bus = new MeteredBus(new RedisBus(settings), metrics);
+        return new Registry(users, new ClusterNode(bus, users, maxUsers).start());
     }
 }

@@ -98,6 +98,16 @@ public final class ClusterNode implements NameStore {
     }
 
     @Override
+    public boolean shared() {
+        return true;
+    }
+
+    @Override
+    public boolean reachable() {
+        return bus.connected();
+    }
+
+    @Override
     public void listen(Events events) {
         this.events = events;
     }

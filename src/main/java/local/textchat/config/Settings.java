@@ -45,13 +45,15 @@ import local.textchat.ice.TurnCredentials;
  *                             login and departure; above it, see {@code directoryPage}
  * @param directoryPage        names a login lists when more than {@code directoryFullList} others are
  *                             online (the rest are found with {@code who}); it hears only of those it lists
+ * @param metrics              whether {@code /metrics} answers (Prometheus text format); off: 404
+ * @param metricsToken         a bearer token {@code /metrics} asks for, or null to ask none
  */
 public record Settings(int maxMessageBytes, JsonArray iceServers, int sendBacklog, int maxUsers,
                        int maxSocketsPerAddress, int resumeGraceSeconds, int pingIntervalSeconds,
                        int idleTimeoutSeconds, int rateBurst, int ratePerSecond, int abuseSeconds,
                        Set<String> allowedOrigins, boolean allowMissingOrigin, List<String> turnUrls,
                        TurnCredentials turn, String iceTransportPolicy, ClusterSettings cluster,
-                       int directoryFullList, int directoryPage) {
+                       int directoryFullList, int directoryPage, boolean metrics, Secret metricsToken) {
 
     public static final String MAX_MESSAGE_BYTES = "textchat.maxMessageBytes";
     public static final String ICE_SERVERS = "textchat.iceServers";
@@ -76,6 +78,8 @@ public record Settings(int maxMessageBytes, JsonArray iceServers, int sendBacklo
     public static final String CLUSTER_LEASE_SECONDS = "textchat.clusterLeaseSeconds";
     public static final String DIRECTORY_FULL_LIST = "textchat.directoryFullList";
     public static final String DIRECTORY_PAGE = "textchat.directoryPage";
+    public static final String METRICS = "textchat.metrics";
+    public static final String METRICS_TOKEN = "textchat.metricsToken";
 
     /** The tutorial's public STUN server, written the standard way ({@code urls}). */
     public static final String DEFAULT_ICE_SERVERS = "[{\"urls\":\"stun:stun.l.google.com:19302\"}]";
@@ -135,7 +139,9 @@ public record Settings(int maxMessageBytes, JsonArray iceServers, int sendBacklo
                 iceTransportPolicy(lookup.apply(ICE_TRANSPORT_POLICY)),
                 cluster(lookup),
                 intSetting(lookup, DIRECTORY_FULL_LIST, 500, 0),
-                intSetting(lookup, DIRECTORY_PAGE, 20, 1));
+                intSetting(lookup, DIRECTORY_PAGE, 20, 1),
+                booleanSetting(lookup, METRICS, true),
+                Secret.of(lookup.apply(METRICS_TOKEN)));
     }
 
     /** Cluster mode is on exactly when a Redis URL is given. */

@@ -18,6 +18,11 @@ public interface Connection {
      */
     void send(String frame);
 
+    /** Queue a frame relayed from another user (a socket of this node times it for the metrics). */
+    default void relay(String frame) {
+        send(frame);
+    }
+
     /** Encode {@code message} and queue it. */
     default void send(ServerMessage message) {
         send(Codec.encode(message));

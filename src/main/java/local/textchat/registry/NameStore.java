@@ -45,6 +45,16 @@ public interface NameStore {
     default void listen(Registry.Events events) {
     }
 
+    /** Whether names are kept in a store shared with other nodes (a cluster). */
+    default boolean shared() {
+        return false;
+    }
+
+    /** Whether the store is in reach now (always, for this node's own memory). */
+    default boolean reachable() {
+        return true;
+    }
+
     /** The application stops: give up every name held (before the view is cleared) and stop any thread. */
     default void close() {
     }

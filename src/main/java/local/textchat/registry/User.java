@@ -71,6 +71,11 @@ public final class User {
         connection.send(message);
     }
 
+    /** Queue a frame relayed to this user from another. */
+    public void relay(String frame) {
+        connection.relay(frame);
+    }
+
     /** Queue an encoded frame for this user. */
     public void send(String frame) {
         connection.send(frame);

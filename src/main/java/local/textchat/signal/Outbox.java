@@ -17,6 +17,7 @@ import jakarta.websocket.SendHandler;
 import jakarta.websocket.SendResult;
 import jakarta.websocket.Session;
 
+import local.textchat.metrics.Metrics;
 import local.textchat.registry.Connection;
 
 /**
@@ -36,6 +37,10 @@ import local.textchat.registry.Connection;
 final class Outbox implements Connection {
 
     private static final System.Logger LOG = System.getLogger(Outbox.class.getName());
+    /** A relayed frame, and when it was queued. */
+    private record Timed(String frame, long since) {
+    }
+
     /** Queued in place of a message to send a WebSocket ping frame. */
     private static final Object PING = new Object();
     /** How long a close waits for the message being written. */
@@ -43,6 +48,7 @@ final class Outbox implements Connection {
 
     private final Session session;
     private final ScheduledExecutorService timers;
+    private final Metrics metrics;
     /** Told when a send fails: the connection is gone even if the container never reports its close. */
     private final Consumer<Outbox> lost;
     private final String remoteAddress;
@@ -53,6 +59,8 @@ final class Outbox implements Connection {
     private final AtomicInteger wip = new AtomicInteger();
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile boolean inFlight;
+    /** When the relayed frame in flight was queued (System.nanoTime), or 0 for any other frame. */
+    private volatile long sending;
     /** One completion handler for every send (a method reference would be a new object each time). */
     private final SendHandler onSent = this::sent;
     /** Set by {@link #close}: the close frame to send once nothing is in flight. */
@@ -62,9 +70,10 @@ final class Outbox implements Connection {
     private volatile long lastPinged = lastHeard;
 
     Outbox(Session session, String remoteAddress, String principal, int backlogLimit, ScheduledExecutorService timers,
-           Consumer<Outbox> lost) {
+           Metrics metrics, Consumer<Outbox> lost) {
         this.session = session;
         this.timers = timers;
+        this.metrics = metrics;
         this.lost = lost;
         this.remoteAddress = remoteAddress;
         this.principal = principal;
@@ -118,6 +127,17 @@ final class Outbox implements Connection {
         enqueue(frame);
     }
 
+    /** A relayed frame: timed from now until its send completes. */
+    @Override
+    public void relay(String frame) {
+        enqueue(new Timed(frame, System.nanoTime()));
+    }
+
+    /** Messages queued and not yet written. */
+    int backlog() {
+        return backlog.get();
+    }
+
     /** Queue a WebSocket ping frame behind whatever is waiting. */
     void ping() {
         enqueue(PING);
@@ -166,6 +186,7 @@ final class Outbox implements Connection {
             backlog.decrementAndGet();
             LOG.log(Level.WARNING, "socket {0}: receiver too slow, {1} messages waiting; closing with 1008",
                     id(), backlogLimit);
+            metrics.closed(Metrics.Close.SLOW_RECEIVER);
             close(CloseReason.CloseCodes.VIOLATED_POLICY.getCode(), "too slow to receive");
             return;
         }
@@ -200,7 +221,13 @@ final class Outbox implements Connection {
                 session.getAsyncRemote().sendPing(ByteBuffer.allocate(0));
                 sent(new SendResult());
             } else {
-                session.getAsyncRemote().sendText((String) item, onSent);
+                if (item instanceof Timed timed) {
+                    sending = timed.since();
+                    session.getAsyncRemote().sendText(timed.frame(), onSent);
+                } else {
+                    sending = 0;
+                    session.getAsyncRemote().sendText((String) item, onSent);
+                }
             }
         } catch (VirtualMachineError e) {
             throw e;
@@ -214,6 +241,9 @@ final class Outbox implements Connection {
 
     private void sent(SendResult result) {
         backlog.decrementAndGet();
+        if (sending != 0 && result.isOK()) {
+            metrics.relayLatency(System.nanoTime() - sending);
+        }
         inFlight = false;
         if (!result.isOK()) {
             boolean closedByUs = closed.get();

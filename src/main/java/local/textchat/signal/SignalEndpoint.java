@@ -15,6 +15,7 @@ import jakarta.websocket.PongMessage;
 import jakarta.websocket.Session;
 import jakarta.websocket.server.ServerEndpoint;
 
+import local.textchat.metrics.Metrics;
 import local.textchat.policy.RateLimiter;
 import local.textchat.protocol.ErrorCode;
 import local.textchat.protocol.MessageDecoder;
@@ -54,14 +55,16 @@ public class SignalEndpoint {
         var properties = session.getUserProperties();
         outbox = new Outbox(session, RemoteAddress.of(session),
                 (String) properties.get(SignalConfigurator.PRINCIPAL), settings.sendBacklog(), switchboard.timers(),
-                switchboard::lost);
+                switchboard.metrics(), switchboard::lost);
         Object refused = properties.get(SignalConfigurator.REFUSED);
         if (refused != null) {
             LOG.log(Level.WARNING, "socket {0}: {1}; closing with 1008", session.getId(), refused);
+            switchboard.metrics().closed(Metrics.Close.ORIGIN);
             outbox.close(CloseCodes.VIOLATED_POLICY.getCode(), "origin not allowed");
             return;
         }
         if (!switchboard.opened(outbox)) {
+            switchboard.metrics().closed(Metrics.Close.ADDRESS_CAP);
             outbox.close(CloseCodes.VIOLATED_POLICY.getCode(), "too many connections from your address");
             return;
         }
@@ -79,6 +82,7 @@ public class SignalEndpoint {
             switchboard.refuse(outbox, rejected.violation().code(), rejected.violation().getMessage());
         } catch (MessageDecoder.Oversized oversized) {
             LOG.log(Level.INFO, "socket {0}: {1}; closing with 1009", outbox.id(), oversized.getMessage());
+            switchboard.metrics().closed(Metrics.Close.TOO_BIG);
             outbox.close(CloseCodes.TOO_BIG.getCode(), "message too big");
         } catch (DecodeException e) {
             switchboard.refuse(outbox, ErrorCode.INVALID_MESSAGE, e.getMessage());
@@ -95,6 +99,7 @@ public class SignalEndpoint {
             // buffer size that open() sets.
             LOG.log(Level.INFO, "socket {0}: binary frame of {1} bytes; closing with 1009", outbox.id(),
                     frame.remaining());
+            switchboard.metrics().closed(Metrics.Close.TOO_BIG);
             outbox.close(CloseCodes.TOO_BIG.getCode(), "message too big");
             return;
         }
@@ -154,6 +159,7 @@ public class SignalEndpoint {
             default:
                 LOG.log(Level.WARNING, "socket {0}: flooding for {1} s; closing with 1008", outbox.id(),
                         switchboard.settings().abuseSeconds());
+                switchboard.metrics().closed(Metrics.Close.ABUSE);
                 outbox.close(CloseCodes.VIOLATED_POLICY.getCode(), "too many messages");
                 return false;
         }

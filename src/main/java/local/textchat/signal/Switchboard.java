@@ -16,6 +16,7 @@ import jakarta.websocket.CloseReason.CloseCodes;
 
 import local.textchat.config.Settings;
 import local.textchat.ice.IceServers;
+import local.textchat.metrics.Metrics;
 import local.textchat.policy.OriginPolicy;
 import local.textchat.protocol.ClientMessage;
 import local.textchat.protocol.Codec;
@@ -54,13 +55,15 @@ public final class Switchboard {
     private final ScheduledFuture<?> heartbeat;
     private final IceServers iceServers;
     private final Presence presence;
+    private final Metrics metrics;
 
     /**
      * The rules over {@code registry}, configured by {@code settings}; grace periods, heartbeats and
      * close waits run on {@code timers} (owned by the caller, which stops it after {@link #shutdown}).
      */
-    public Switchboard(Registry registry, Settings settings, ScheduledExecutorService timers) {
+    public Switchboard(Registry registry, Settings settings, ScheduledExecutorService timers, Metrics metrics) {
         this.registry = registry;
+        this.metrics = metrics;
         this.settings = settings;
         this.timers = timers;
         this.origins = new OriginPolicy(settings.allowedOrigins(), settings.allowMissingOrigin());
@@ -87,6 +90,19 @@ public final class Switchboard {
     /** The timer thread sockets schedule on. */
     ScheduledExecutorService timers() {
         return timers;
+    }
+
+    Metrics metrics() {
+        return metrics;
+    }
+
+    /** Messages queued for this node's sockets and not yet written. */
+    public int backlog() {
+        int sum = 0;
+        for (Outbox socket : sockets) {
+            sum += socket.backlog();
+        }
+        return sum;
     }
 
     /** Open sockets, logged in or not. */
@@ -210,17 +226,17 @@ public final class Switchboard {
     private void deliver(User from, User to, Relay relay) {
         if (relay.kind() == Relay.Kind.OFFER) {
             if (registry.pair(to, from)) {
-                to.send(relay.frame());
+                delivered(to, relay);
             } else if (!from.remote()) {
                 // The callee went away since the caller found it.
                 refuse(from, ErrorCode.NO_SUCH_USER, "\"" + to.name() + "\" is not online");
             }
         } else if (relay.endsCall()) {
             if (registry.unpair(to, from)) {
-                to.send(relay.frame());
+                delivered(to, relay);
             }
         } else if (registry.paired(to, from)) {
-            to.send(relay.frame());
+            delivered(to, relay);
         } else {
             // The call ended on the receiver's side while this was on its way.
             refuse(from, ErrorCode.NOT_IN_CALL,
@@ -228,8 +244,14 @@ public final class Switchboard {
         }
     }
 
+    private void delivered(User to, Relay relay) {
+        to.relay(relay.frame());
+        metrics.relayed(relay.kind());
+    }
+
     /** Tell a client its frame was refused. */
     void refuse(Outbox to, ErrorCode code, String message) {
+        metrics.error(code);
         LOG.log(Level.DEBUG, "socket {0}: refused {1}: {2}", to.id(), code.wire(), message);
         to.send(ServerMessage.Error.of(code, message));
     }
@@ -248,13 +270,13 @@ public final class Switchboard {
     private void login(Outbox from, ClientMessage.Login login) {
         Optional<String> name = Names.normalise(login.name());
         if (name.isEmpty()) {
-            from.send(ServerMessage.Login.refused(LoginRefusal.INVALID_NAME));
+            refuseLogin(from, LoginRefusal.INVALID_NAME);
             return;
         }
         String principal = from.principal();
         if (principal != null && !Names.key(principal).equals(Names.key(name.get()))) {
             LOG.log(Level.INFO, "socket {0}: \"{1}\" may not log in as \"{2}\"", from.id(), principal, name.get());
-            from.send(ServerMessage.Login.refused(LoginRefusal.UNAUTHORIZED));
+            refuseLogin(from, LoginRefusal.UNAUTHORIZED);
             return;
         }
         Claim claim;
@@ -263,12 +285,13 @@ public final class Switchboard {
         } catch (Registry.Unavailable e) {
             // The cluster's store is out of reach; the store's link logs that once, not per login.
             LOG.log(Level.DEBUG, "socket {0}: login as \"{1}\" refused: {2}", from.id(), name.get(), e.getMessage());
-            from.send(ServerMessage.Login.refused(LoginRefusal.UNAVAILABLE));
+            refuseLogin(from, LoginRefusal.UNAVAILABLE);
             return;
         }
         if (claim instanceof Claim.Claimed claimed) {
             User user = claimed.user();
             from.send(accepted(user, presence.admit(user, from)));
+            metrics.accepted();
             presence.joined(user);
             LOG.log(Level.INFO, "socket {0}: logged in as \"{1}\" ({2} online)", from.id(), user.name(),
                     registry.size());
@@ -279,19 +302,25 @@ public final class Switchboard {
         } else if (claim instanceof Claim.Resumed resumed) {
             User user = resumed.user();
             from.send(accepted(user, presence.admit(user, from)));
+            metrics.resumed();
             if (resumed.previous() != from) {
                 resumed.previous().close(REPLACED, "replaced by a resumed login");
             }
             LOG.log(Level.INFO, "socket {0}: \"{1}\" resumed (was socket {2})", from.id(), user.name(),
                     resumed.previous().id());
         } else if (claim instanceof Claim.Taken) {
-            from.send(ServerMessage.Login.refused(LoginRefusal.TAKEN));
+            refuseLogin(from, LoginRefusal.TAKEN);
         } else if (claim instanceof Claim.AlreadyLoggedIn) {
-            from.send(ServerMessage.Login.refused(LoginRefusal.ALREADY_LOGGED_IN));
+            refuseLogin(from, LoginRefusal.ALREADY_LOGGED_IN);
         } else if (claim instanceof Claim.Full) {
             LOG.log(Level.WARNING, "socket {0}: login refused, server full ({1} users)", from.id(), registry.size());
-            from.send(ServerMessage.Login.refused(LoginRefusal.SERVER_FULL));
+            refuseLogin(from, LoginRefusal.SERVER_FULL);
         }
+    }
+
+    private void refuseLogin(Outbox from, LoginRefusal reason) {
+        metrics.refused(reason);
+        from.send(ServerMessage.Login.refused(reason));
     }
 
     private ServerMessage.Login accepted(User user, Presence.Page others) {
@@ -328,6 +357,7 @@ public final class Switchboard {
     }
 
     private void refuse(User to, ErrorCode code, String message) {
+        metrics.error(code);
         LOG.log(Level.DEBUG, "\"{0}\": refused {1}: {2}", to.name(), code.wire(), message);
         to.send(ServerMessage.Error.of(code, message));
     }
@@ -393,6 +423,7 @@ public final class Switchboard {
             long silent = now - socket.lastHeard();
             if (silent >= closeAfter) {
                 LOG.log(Level.INFO, "socket {0}: silent for {1} s; closing", socket.id(), settings.idleTimeoutSeconds());
+                metrics.closed(Metrics.Close.IDLE);
                 socket.close(CloseCodes.NORMAL_CLOSURE.getCode(), "no answer to pings");
                 // A half-open connection may never report its close; free it now.
                 closed(socket, CloseCodes.NORMAL_CLOSURE.getCode());

@@ -23,7 +23,7 @@ import local.textchat.tyrus.StaticFiles;
  * and the health servlet — with the files of src/main/webapp, on 127.0.0.1 and a free port. The
  * test hands over the {@link App} it built, and a {@link WireRecorder} sees every frame.
  */
-final class WebappServer implements AutoCloseable {
+public final class WebappServer implements AutoCloseable {
 
     static final String CONTEXT = "/textchat";
     private static final Path WEBAPP = Path.of("src/main/webapp");
@@ -40,7 +40,7 @@ final class WebappServer implements AutoCloseable {
     }
 
     /** Serves {@code app}, which is closed when the server is (as an undeploy closes the application's). */
-    static WebappServer start(App app) throws IOException, DeploymentException {
+    public static WebappServer start(App app) throws IOException, DeploymentException {
         if (!Files.isRegularFile(WEBAPP.resolve("index.html"))) {
             throw new IllegalStateException("no index.html in " + WEBAPP.toAbsolutePath());
         }
@@ -53,7 +53,7 @@ final class WebappServer implements AutoCloseable {
         return new WebappServer(server, options, recorder);
     }
 
-    URI page() {
+    public URI page() {
         return URI.create(options.pageUrl(server.port()));
     }
 
