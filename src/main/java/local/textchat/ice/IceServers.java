@@ -3,9 +3,9 @@ package local.textchat.ice;
 import java.time.Clock;
 import java.util.List;
 
-import jakarta.json.Json;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonArrayBuilder;
+import jakarta.json.spi.JsonProvider;
 
 /**
  * The {@code iceServers} a user gets at login: the configured list (STUN, or TURN with static
@@ -13,6 +13,9 @@ import jakarta.json.JsonArrayBuilder;
  * credentials minted for that user.
  */
 public final class IceServers {
+
+    /** Looked up once: each {@code Json.create…} call would search the class path for a provider. */
+    private static final JsonProvider JSON = JsonProvider.provider();
 
     private final JsonArray configured;
     private final List<String> turnUrls;
@@ -33,10 +36,10 @@ public final class IceServers {
             return configured;
         }
         TurnCredentials.Credential credential = turn.mint(name, clock.instant().getEpochSecond());
-        JsonArrayBuilder urls = Json.createArrayBuilder();
+        JsonArrayBuilder urls = JSON.createArrayBuilder();
         turnUrls.forEach(urls::add);
-        return Json.createArrayBuilder(configured)
-                .add(Json.createObjectBuilder()
+        return JSON.createArrayBuilder(configured)
+                .add(JSON.createObjectBuilder()
                         .add("urls", urls)
                         .add("username", credential.username())
                         .add("credential", credential.credential()))

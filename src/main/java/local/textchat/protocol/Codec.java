@@ -12,6 +12,7 @@ import jakarta.json.JsonValue;
 import jakarta.json.bind.Jsonb;
 import jakarta.json.bind.JsonbBuilder;
 import jakarta.json.stream.JsonParser;
+import jakarta.json.spi.JsonProvider;
 import jakarta.json.stream.JsonParserFactory;
 
 /**
@@ -27,6 +28,8 @@ public final class Codec {
 
     private static final Jsonb JSONB = JsonbBuilder.create();
     private static final JsonParserFactory PARSERS = Json.createParserFactory(Map.of());
+    /** Looked up once: {@code Json.createValue} would search the class path for a provider at every call. */
+    private static final JsonProvider JSON = JsonProvider.provider();
 
     private static final Set<String> DECLINE_REASONS = Set.of("declined", "busy");
     private static final char[] HEX = "0123456789abcdef".toCharArray();
@@ -43,9 +46,42 @@ public final class Codec {
         return read(parse(text));
     }
 
-    /** The JSON text of {@code message}; serialised as its concrete record so the type key is written. */
+    /**
+     * The JSON text of {@code message}; serialised as its concrete record so the type key is written.
+     * The relayed ones (offer, answer, candidate: nearly every frame) are written here directly, the
+     * payload as JSON-P writes it, in exactly JSON-B's form (type first, then the fields in name
+     * order; the decoder fuzz compares the two on every frame it accepts); the rest by JSON-B.
+     */
     public static String encode(ServerMessage message) {
+        if (message instanceof ServerMessage.Candidate candidate) {
+            return relayed("candidate", "candidate", candidate.candidate(), candidate.name(), true);
+        }
+        if (message instanceof ServerMessage.Offer offer) {
+            return relayed("offer", "offer", offer.offer(), offer.name(), false);
+        }
+        if (message instanceof ServerMessage.Answer answer) {
+            return relayed("answer", "answer", answer.answer(), answer.name(), true);
+        }
+        return encodeWithJsonb(message);
+    }
+
+    /** {@code message} as JSON-B writes it, whatever its type (the fuzz tests compare the relays' own writing with it). */
+    public static String encodeWithJsonb(ServerMessage message) {
         return escapeUnpairedSurrogates(JSONB.toJson(message, message.getClass()));
+    }
+
+    /** {@code {"type":type, field:payload, "name":from}}, the payload before the name if {@code payloadFirst}. */
+    private static String relayed(String type, String field, JsonObject payload, String from, boolean payloadFirst) {
+        String body = payload == null ? "null" : payload.toString();
+        String name = JSON.createValue(from).toString();
+        StringBuilder out = new StringBuilder(body.length() + name.length() + 40).append("{\"type\":\"").append(type)
+                .append("\",");
+        if (payloadFirst) {
+            out.append('"').append(field).append("\":").append(body).append(",\"name\":").append(name);
+        } else {
+            out.append("\"name\":").append(name).append(",\"").append(field).append("\":").append(body);
+        }
+        return escapeUnpairedSurrogates(out.append('}').toString());
     }
 
     private static JsonObject parse(String text) {

@@ -13,6 +13,7 @@ import jakarta.websocket.OnMessage;
 import jakarta.websocket.OnOpen;
 import jakarta.websocket.PongMessage;
 import jakarta.websocket.Session;
+import jakarta.websocket.server.ServerContainer;
 import jakarta.websocket.server.ServerEndpoint;
 
 import local.textchat.metrics.Metrics;
@@ -37,6 +38,31 @@ public class SignalEndpoint {
     private final RateLimiter rate;
     private Outbox outbox;
 
+    /** The largest part of a text message the container hands over at once (UTF-16 units). */
+    static final int PART_CHARS = 2048;
+
+    /** The text message being put together from its parts; null between messages. */
+    private StringBuilder text;
+    /** Bytes of the binary message arriving so far. */
+    private long binaryBytes;
+    /** Set once a message went over the limit: the socket is closing, later parts are ignored. */
+    private boolean oversized;
+
+    /** The smallest binary buffer a socket starts with: binary frames are only counted, never kept. */
+    private static final int BINARY_START_BYTES = 128;
+
+    /**
+     * Make this application's sockets start with small message buffers. A container that
+     * allocates them when the socket opens, for its whole life (Tomcat: 8 KiB for binary, 8 Ki
+     * characters for text), then spends a few KiB on an idle user; {@link #open} raises the
+     * binary size to the limit, which such a container allocates only when a binary message
+     * arrives.
+     */
+    public static void sizeBuffers(ServerContainer container) {
+        container.setDefaultMaxTextMessageBufferSize(PART_CHARS);
+        container.setDefaultMaxBinaryMessageBufferSize(BINARY_START_BYTES);
+    }
+
     public SignalEndpoint(Switchboard switchboard) {
         this.switchboard = switchboard;
         var settings = switchboard.settings();
@@ -48,10 +74,13 @@ public class SignalEndpoint {
     @OnOpen
     public void open(Session session) {
         var settings = switchboard.settings();
-        // Room for one frame over the limit, so that our own check (not the container's) answers it.
-        int buffer = settings.maxMessageBytes() + 1;
-        session.setMaxTextMessageBufferSize(buffer);
-        session.setMaxBinaryMessageBufferSize(buffer);
+        // Text arrives in parts of at most this size (put together below, up to the limit), so a
+        // container that keeps a text buffer of this size per socket for the socket's life (Tomcat)
+        // spends a few KiB on an idle user instead of twice the limit. Binary frames are only
+        // counted, but keep room for one over the limit: Undertow never delivers a binary message
+        // larger than this buffer, so the client would get neither the error nor the 1009.
+        session.setMaxTextMessageBufferSize(Math.min(PART_CHARS, settings.maxMessageBytes() + 1));
+        session.setMaxBinaryMessageBufferSize(settings.maxMessageBytes() + 1);
         var properties = session.getUserProperties();
         outbox = new Outbox(session, RemoteAddress.of(session),
                 (String) properties.get(SignalConfigurator.PRINCIPAL), settings.sendBacklog(), switchboard.timers(),
@@ -71,8 +100,41 @@ public class SignalEndpoint {
         LOG.log(Level.DEBUG, "socket {0}: open from {1}", session.getId(), outbox.remoteAddress());
     }
 
+    /**
+     * A part of a text message; most messages come whole, in one part. The parts of a longer one
+     * are put together up to the size limit: past it the socket is closed with 1009 at once,
+     * without holding the rest.
+     */
     @OnMessage
-    public void message(String frame) {
+    public void message(String part, boolean last) {
+        if (oversized) {
+            return;
+        }
+        String frame;
+        if (text == null && last) {
+            frame = part;
+        } else {
+            if (text == null) {
+                text = new StringBuilder(Math.max(2 * part.length(), 256));
+            }
+            text.append(part);
+            // Each UTF-16 unit is at least one UTF-8 byte: more units than the limit is over it.
+            if (text.length() > switchboard.settings().maxMessageBytes()) {
+                int units = text.length();
+                text = null;
+                tooBig("text message of more than " + units + " characters");
+                return;
+            }
+            if (!last) {
+                return;
+            }
+            frame = text.toString();
+            text = null;
+        }
+        whole(frame);
+    }
+
+    private void whole(String frame) {
         if (!admit()) {
             return;
         }
@@ -80,30 +142,42 @@ public class SignalEndpoint {
             switchboard.dispatch(outbox, decoder.decode(frame));
         } catch (MessageDecoder.Rejected rejected) {
             switchboard.refuse(outbox, rejected.violation().code(), rejected.violation().getMessage());
-        } catch (MessageDecoder.Oversized oversized) {
-            LOG.log(Level.INFO, "socket {0}: {1}; closing with 1009", outbox.id(), oversized.getMessage());
-            switchboard.metrics().closed(Metrics.Close.TOO_BIG);
-            outbox.close(CloseCodes.TOO_BIG.getCode(), "message too big");
+        } catch (MessageDecoder.Oversized over) {
+            tooBig(over.getMessage());
         } catch (DecodeException e) {
             switchboard.refuse(outbox, ErrorCode.INVALID_MESSAGE, e.getMessage());
         }
     }
 
+    /** A part of a binary message: never accepted; only its size is counted, for the 1009 past the limit. */
     @OnMessage
-    public void binary(ByteBuffer frame) {
+    public void binary(ByteBuffer part, boolean last) {
+        if (oversized) {
+            return;
+        }
+        binaryBytes += part.remaining();
+        if (binaryBytes > switchboard.settings().maxMessageBytes()) {
+            // Over the limit is 1009 whatever the kind of frame.
+            long bytes = binaryBytes;
+            binaryBytes = 0;
+            tooBig("binary frame of " + (last ? "" : "more than ") + bytes + " bytes");
+            return;
+        }
+        if (!last) {
+            return;
+        }
+        binaryBytes = 0;
         if (!admit()) {
             return;
         }
-        if (frame.remaining() > switchboard.settings().maxMessageBytes()) {
-            // Over the limit is 1009 whatever the kind of frame: Tyrus does not enforce the binary
-            // buffer size that open() sets.
-            LOG.log(Level.INFO, "socket {0}: binary frame of {1} bytes; closing with 1009", outbox.id(),
-                    frame.remaining());
-            switchboard.metrics().closed(Metrics.Close.TOO_BIG);
-            outbox.close(CloseCodes.TOO_BIG.getCode(), "message too big");
-            return;
-        }
         switchboard.refuse(outbox, ErrorCode.BAD_FRAME, "binary frames are not accepted; send JSON text frames");
+    }
+
+    private void tooBig(String what) {
+        oversized = true;
+        LOG.log(Level.INFO, "socket {0}: {1}; closing with 1009", outbox.id(), what);
+        switchboard.metrics().closed(Metrics.Close.TOO_BIG);
+        outbox.close(CloseCodes.TOO_BIG.getCode(), "message too big");
     }
 
     @OnMessage

@@ -9,10 +9,12 @@ import jakarta.servlet.ServletContext;
 import jakarta.servlet.ServletContextEvent;
 import jakarta.servlet.ServletContextListener;
 import jakarta.servlet.annotation.WebListener;
+import jakarta.websocket.server.ServerContainer;
 
 import local.textchat.app.App;
 import local.textchat.config.Settings;
 import local.textchat.signal.SignalConfigurator;
+import local.textchat.signal.SignalEndpoint;
 
 /**
  * Start and stop of the web application: the {@link App} is built here from the deployment's
@@ -34,6 +36,9 @@ public class WebAppListener implements ServletContextListener {
         ServletContext context = event.getServletContext();
         App app = context.getAttribute(App.ATTRIBUTE) instanceof App given ? given : start(context);
         context.setAttribute(App.ATTRIBUTE, app);
+        if (context.getAttribute(ServerContainer.class.getName()) instanceof ServerContainer container) {
+            SignalEndpoint.sizeBuffers(container);
+        }
         SignalConfigurator.publish(app.switchboard());
     }
 

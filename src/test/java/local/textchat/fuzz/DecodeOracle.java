@@ -196,6 +196,8 @@ final class DecodeOracle {
         assertEquals("\"" + name + "\" is not online", read(refusal).getString("message"));
         if (echo != null) {
             String text = Codec.encode(echo);
+            // Relays are written by hand for speed: exactly what JSON-B writes.
+            assertEquals(Codec.encodeWithJsonb(echo), text);
             assertTrue(Contract.sendable(text), () -> "accepted a message whose relay cannot be sent: " + text);
             JsonObject back = read(text);
             if (message instanceof ClientMessage.Offer offer) {

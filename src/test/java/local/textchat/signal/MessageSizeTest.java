@@ -46,6 +46,34 @@ class MessageSizeTest {
     }
 
     @Test
+    void aFrameUnderTheLimitInCharactersButOverItInUtf8BytesClosesWith1009() {
+        try (TestServer server = TestServer.start();
+             WsClient alice = server.login("alice"); WsClient bob = server.login("bob")) {
+            // 40,000 characters of two UTF-8 bytes each: 80,000 bytes, over 65,536.
+            alice.send("{\"type\":\"offer\",\"name\":\"bob\",\"offer\":{\"type\":\"offer\",\"sdp\":\""
+                    + "ü".repeat(40_000) + "\"}}");
+            assertEquals(1009, alice.awaitClose().getCloseCode().getCode());
+        }
+    }
+
+    @Test
+    void aBinaryFrameLargerThanAContainersPartButUnderTheLimitIsRefusedNotClosed() {
+        try (TestServer server = TestServer.start(); WsClient client = server.connect()) {
+            client.sendBinary(new byte[20_000]);
+            client.nextError("bad-frame");
+            client.login("after-big-binary");
+        }
+    }
+
+    @Test
+    void aBinaryFrameOverTheLimitClosesWith1009() {
+        try (TestServer server = TestServer.start(); WsClient client = server.connect()) {
+            client.sendBinary(new byte[70 * 1024]);
+            assertEquals(1009, client.awaitClose().getCloseCode().getCode());
+        }
+    }
+
+    @Test
     void theLimitIsConfigurable() {
         try (TestServer server = TestServer.start(Map.of("textchat.maxMessageBytes", "2048"));
              WsClient alice = server.login("alice"); WsClient bob = server.login("bob")) {
