@@ -41,15 +41,23 @@ public final class WebappServer implements AutoCloseable {
 
     /** Serves {@code app}, which is closed when the server is (as an undeploy closes the application's). */
     public static WebappServer start(App app) throws IOException, DeploymentException {
+        return start(app, new WireRecorder());
+    }
+
+    /** Serves {@code app} without recording its frames (for the benchmark, which sends millions). */
+    public static WebappServer unrecorded(App app) throws IOException, DeploymentException {
+        return start(app, null);
+    }
+
+    private static WebappServer start(App app, WireRecorder recorder) throws IOException, DeploymentException {
         if (!Files.isRegularFile(WEBAPP.resolve("index.html"))) {
             throw new IllegalStateException("no index.html in " + WEBAPP.toAbsolutePath());
         }
         ClassLoader loader = WebappServer.class.getClassLoader();
         Set<Class<?>> classes = EndpointScanner.scan(CLASSES, loader, skipped -> { });
         Options options = new Options("127.0.0.1", 0, CONTEXT, WEBAPP, 0);
-        WireRecorder recorder = new WireRecorder();
         DevServer server = DevServer.start(options, classes, new StaticFiles(CONTEXT, WEBAPP, loader), loader,
-                new DevServer.Extras(Map.of(App.ATTRIBUTE, app), List.of(recorder)));
+                new DevServer.Extras(Map.of(App.ATTRIBUTE, app), recorder == null ? List.of() : List.of(recorder)));
         return new WebappServer(server, options, recorder);
     }
 
