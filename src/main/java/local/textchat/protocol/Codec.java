@@ -43,7 +43,119 @@ public final class Codec {
      * a relayed payload (offer, answer, candidate) is that tree's own object, passed on unchanged.
      */
     public static ClientMessage decode(String text) {
-        return read(parse(text));
+        ClientMessage relayed = relayed(text);
+        return relayed != null ? relayed : read(parse(text));
+    }
+
+    /**
+     * An offer, answer or candidate (nearly every frame) read in one streaming pass that builds no
+     * tree: its payload is checked as it streams past and kept as the client's own text
+     * ({@link RawObject}). Null for every other type and for anything the checks below would
+     * refuse: {@link #read} then decides, with its exact message. Every value is walked event by
+     * event (never skipped), so the parser's own limits apply as they do to the tree.
+     */
+    private static ClientMessage relayed(String text) {
+        try (JsonParser parser = PARSERS.createParser(new StringReader(text))) {
+            if (!parser.hasNext() || parser.next() != JsonParser.Event.START_OBJECT) {
+                return null;
+            }
+            String type = null;
+            String name = null;
+            JsonObject offer = null;
+            JsonObject answer = null;
+            JsonObject candidate = null;
+            boolean endOfCandidates = false;
+            JsonParser.Event event;
+            // A key given twice counts as its last value, as in the tree.
+            while ((event = parser.next()) == JsonParser.Event.KEY_NAME) {
+                String key = parser.getString();
+                JsonParser.Event value = parser.next();
+                switch (key) {
+                    case "type" -> {
+                        type = value == JsonParser.Event.VALUE_STRING ? parser.getString() : null;
+                        walk(parser, value);
+                    }
+                    case "name" -> {
+                        name = value == JsonParser.Event.VALUE_STRING ? parser.getString() : null;
+                        walk(parser, value);
+                    }
+                    case "offer" -> offer = payload(parser, value, text, "type", "sdp");
+                    case "answer" -> answer = payload(parser, value, text, "type", "sdp");
+                    case "candidate" -> {
+                        candidate = payload(parser, value, text, "candidate", null);
+                        endOfCandidates = value == JsonParser.Event.VALUE_NULL;
+                    }
+                    default -> walk(parser, value);
+                }
+            }
+            if (event != JsonParser.Event.END_OBJECT || parser.hasNext() || type == null || name == null) {
+                return null;
+            }
+            return switch (type) {
+                case "offer" -> offer == null ? null : new ClientMessage.Offer(name, offer);
+                case "answer" -> answer == null ? null : new ClientMessage.Answer(name, answer);
+                case "candidate" -> candidate == null && !endOfCandidates ? null
+                        : new ClientMessage.Candidate(name, candidate);
+                default -> null;
+            };
+        } catch (RuntimeException e) {
+            return null; // not valid JSON: the tree path says how
+        }
+    }
+
+    /**
+     * The object that starts with {@code first}, if its members {@code a} and {@code b} (null: only
+     * {@code a}) are strings, as the client's text; otherwise null, with the value walked past.
+     */
+    private static JsonObject payload(JsonParser parser, JsonParser.Event first, String text, String a, String b) {
+        if (first != JsonParser.Event.START_OBJECT) {
+            walk(parser, first);
+            return null;
+        }
+        int start = (int) parser.getLocation().getStreamOffset() - 1;
+        boolean hasA = false;
+        boolean hasB = b == null;
+        JsonParser.Event event;
+        while ((event = parser.next()) == JsonParser.Event.KEY_NAME) {
+            String key = parser.getString();
+            JsonParser.Event value = parser.next();
+            if (key.equals(a)) {
+                hasA = value == JsonParser.Event.VALUE_STRING;
+            } else if (key.equals(b)) {
+                hasB = value == JsonParser.Event.VALUE_STRING;
+            }
+            walk(parser, value);
+        }
+        int end = (int) parser.getLocation().getStreamOffset();
+        if (event != JsonParser.Event.END_OBJECT || !hasA || !hasB || start < 0 || text.charAt(start) != '{'
+                || text.charAt(end - 1) != '}') {
+            return null;
+        }
+        return new RawObject(text.substring(start, end));
+    }
+
+    /**
+     * Read past the value that starts with {@code first}. Numbers are read as the tree reads them
+     * (a BigDecimal), so that one the tree cannot hold fails here too.
+     */
+    private static void walk(JsonParser parser, JsonParser.Event first) {
+        if (first == JsonParser.Event.VALUE_NUMBER) {
+            parser.getBigDecimal();
+        }
+        if (first != JsonParser.Event.START_OBJECT && first != JsonParser.Event.START_ARRAY) {
+            return;
+        }
+        int depth = 1;
+        while (depth > 0) {
+            JsonParser.Event event = parser.next();
+            if (event == JsonParser.Event.START_OBJECT || event == JsonParser.Event.START_ARRAY) {
+                depth++;
+            } else if (event == JsonParser.Event.END_OBJECT || event == JsonParser.Event.END_ARRAY) {
+                depth--;
+            } else if (event == JsonParser.Event.VALUE_NUMBER) {
+                parser.getBigDecimal();
+            }
+        }
     }
 
     /**
