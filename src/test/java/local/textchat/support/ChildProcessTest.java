@@ -44,11 +44,18 @@ class ChildProcessTest {
     }
 
     @Test
-    void theProgramHasTheProcessesPidAndStopEndsIt() {
+    void theProgramHasTheProcessesPidAndStopEndsIt() throws InterruptedException {
         ChildProcess sleeper = ChildProcess.start("sleep", List.of("sleep", "300"), Map.of(),
                 Path.of("").toAbsolutePath(), Path.of("target", "child-process-test.log"), false, false);
-        Optional<String> command = ProcessHandle.of(sleeper.pid()).flatMap(h -> h.info().command());
-        assertTrue(command.orElse("").endsWith("sleep"), "pid " + sleeper.pid() + " runs " + command);
+        // The watchdog shell execs the program a moment after the start: the same pid, then running it.
+        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        Optional<String> command = Optional.empty();
+        while (System.nanoTime() < deadline && !command.orElse("").endsWith("sleep")) {
+            command = ProcessHandle.of(sleeper.pid()).flatMap(h -> h.info().command());
+            Thread.sleep(10);
+        }
+        Optional<String> seen = command;
+        assertTrue(seen.orElse("").endsWith("sleep"), () -> "pid " + sleeper.pid() + " runs " + seen);
         sleeper.stop(Duration.ofSeconds(5));
         assertEquals(false, sleeper.isAlive());
     }
