@@ -13,7 +13,6 @@ import jakarta.servlet.annotation.WebFilter;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
-import local.textchat.app.App;
 import local.textchat.policy.OriginPolicy;
 import local.textchat.signal.RemoteAddress;
 
@@ -32,10 +31,7 @@ public class HandshakeFilter implements Filter {
 
     @Override
     public void init(FilterConfig config) throws ServletException {
-        if (!(config.getServletContext().getAttribute(App.ATTRIBUTE) instanceof App app)) {
-            throw new ServletException("textchat did not start (see the log): no " + App.ATTRIBUTE);
-        }
-        origins = app.switchboard().origins();
+        origins = WebAppListener.app(config.getServletContext()).switchboard().origins();
     }
 
     @Override

@@ -28,10 +28,7 @@ public class HealthServlet extends HttpServlet {
 
     @Override
     public void init() throws ServletException {
-        app = (App) getServletContext().getAttribute(App.ATTRIBUTE);
-        if (app == null) {
-            throw new ServletException("textchat did not start (see the log): no " + App.ATTRIBUTE);
-        }
+        app = WebAppListener.app(getServletContext());
     }
 
     @Override

@@ -8,6 +8,7 @@ import java.util.Map;
 import jakarta.servlet.ServletContext;
 import jakarta.servlet.ServletContextEvent;
 import jakarta.servlet.ServletContextListener;
+import jakarta.servlet.ServletException;
 import jakarta.servlet.annotation.WebListener;
 import jakarta.websocket.server.ServerContainer;
 
@@ -40,6 +41,14 @@ public class WebAppListener implements ServletContextListener {
             SignalEndpoint.sizeBuffers(container);
         }
         SignalConfigurator.publish(app.switchboard());
+    }
+
+    /** The application this web app started, for its servlets and filters; fails if it did not start. */
+    static App app(ServletContext context) throws ServletException {
+        if (context.getAttribute(App.ATTRIBUTE) instanceof App app) {
+            return app;
+        }
+        throw new ServletException("textchat did not start (see the log): no " + App.ATTRIBUTE);
     }
 
     @Override
