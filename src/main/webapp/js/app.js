@@ -5,6 +5,7 @@
 import { Call } from './call.js';
 import { sameName, outranks } from './names.js';
 import { Session } from './session.js';
+import { Verification } from './verification.js';
 
 // Calls that end for these reasons fail again the same way until the network or server changes.
 const UNFIXABLE_BY_CALLING_AGAIN = new Set(['turn-refused', 'turn-unreachable', 'relay-failed', 'no-route']);
@@ -20,13 +21,17 @@ const realCalls = {
 /**
  * Wires `signaling` (Signaling's events and send/login), `ui` (UI's events and methods) and `t`
  * (a translator) together. `calls` makes the calls ({outgoing, incoming}, as Call's); the
- * session is a fresh one unless given. Returns {session, call(), start()}: `call()` is the call
+ * session is a fresh one unless given. `identity` (identity.js) gives calls our certificate and
+ * remembers verified peers; without one (null) calls use a throwaway certificate and show no
+ * safety code. Returns {session, call(), start()}: `call()` is the call
  * that is ringing, being placed or live (null if none), `start()` shows the sign-in form and
  * opens the connection.
  */
-export function createApp({ signaling, ui, t, session = new Session(), calls = realCalls }) {
+export function createApp({ signaling, ui, t, session = new Session(), calls = realCalls, identity = null }) {
   let lost = false;            // the connection dropped after we were online
   let signInAfterCall = null;  // a refused resume, shown once the live call is over
+  /** Call → its Verification (made when its chat channel is). */
+  const verifications = new WeakMap();
 
   const send = (message) => signaling.send(message);
   // Several calls could be held at once; the page keeps one, and turns others away as busy.
@@ -70,6 +75,8 @@ export function createApp({ signaling, ui, t, session = new Session(), calls = r
     const outcome = session.applyLogin(reply);
     if (outcome.success) {
       signInAfterCall = null;
+      // Read (or make) our certificate now, so that the first call need not wait for it.
+      identity?.certificateFor(outcome.name).catch(() => {});
       ui.setConnection('online', t('conn.online', { name: outcome.name }));
       ui.showMain();
       if (lost) {
@@ -135,8 +142,20 @@ export function createApp({ signaling, ui, t, session = new Session(), calls = r
     receiveCall(from, offer, { candidates, accept: true });
   }
 
+  // The server's ICE servers, and our own certificate, so that the peer sees the same one every call.
+  function rtcConfig() {
+    if (!identity) return session.rtcConfig;
+    const config = session.rtcConfig;
+    return identity.certificateFor(session.name).then(
+      ({ certificate }) => ({ ...config, certificates: [certificate] }),
+      (error) => {
+        console.warn('textchat: no identity certificate; this call uses a throwaway one', error);
+        return config;
+      });
+  }
+
   function receiveCall(from, offer, { candidates = [], accept = false } = {}) {
-    const incoming = calls.incoming({ self: session.name, peer: from, rtcConfig: session.rtcConfig, send, offer });
+    const incoming = calls.incoming({ self: session.name, peer: from, rtcConfig: rtcConfig(), send, offer });
     adopt(incoming);
     for (const candidate of candidates) incoming.handleCandidate(candidate);
     if (accept) {
@@ -158,7 +177,7 @@ export function createApp({ signaling, ui, t, session = new Session(), calls = r
       return;
     }
     const peer = session.userNamed(name) ?? name;
-    const outgoing = calls.outgoing({ self: session.name, peer, rtcConfig: session.rtcConfig, send });
+    const outgoing = calls.outgoing({ self: session.name, peer, rtcConfig: rtcConfig(), send });
     ui.startConversation();
     adopt(outgoing);
     outgoing.start();
@@ -177,7 +196,11 @@ export function createApp({ signaling, ui, t, session = new Session(), calls = r
     call.on('route', (route) => ui.setRoute(route));
     call.on('restored', () => ui.notice(t('call.restored', { name: call.peer })));
     call.on('chat', (chat) => {
-      chat.on('open', () => ui.setComposerEnabled(true));
+      const verification = identity ? verify(call, chat) : null;
+      chat.on('open', () => {
+        if (verification) call.fingerprints().then((fingerprints) => verification.start(fingerprints));
+        else ui.setComposerEnabled(true);
+      });
       chat.on('close', () => ui.setComposerEnabled(false));
       chat.on('message', (message) => ui.addMessage({ ...message, own: false, author: call.peer }));
       chat.on('ack', ({ id }) => ui.markDelivered(id));
@@ -185,7 +208,26 @@ export function createApp({ signaling, ui, t, session = new Session(), calls = r
     call.on('ended', ({ reason }) => callEnded(call, reason));
   }
 
+  // The safety code and the pin decide when the composer opens: not before the pin is read, and,
+  // if the peer's code changed, not before the person chose what to do.
+  function verify(call, chat) {
+    const verification = new Verification({
+      identity, self: session.name, peer: call.peer, role: call.isCaller ? 'caller' : 'callee', chat,
+    });
+    verifications.set(call, verification);
+    verification.on('state', (state) => {
+      if (call.isOver) return;
+      ui.setSafety({ ...state, name: call.peer });
+      ui.setComposerEnabled(chat.isOpen && !state.holdsSending);
+    });
+    return verification;
+  }
+
   function callEnded(ended, reason) {
+    if (verifications.has(ended)) {
+      verifications.get(ended).stop();
+      ui.setSafety(null);
+    }
     ui.setComposerEnabled(false);
     session.removeCall(ended);
     if (reason === 'superseded') return; // a crossing call took its place
@@ -267,9 +309,25 @@ export function createApp({ signaling, ui, t, session = new Session(), calls = r
 
   ui.on('hangup', () => current()?.hangUp());
 
+  const verificationOfCall = () => {
+    const call = current();
+    return call ? verifications.get(call) : undefined;
+  };
+  ui.on('verify-peer', () => {
+    verificationOfCall()?.markVerified().catch((error) => {
+      console.warn('textchat: could not remember the verified peer', error);
+      ui.notice(t('safety.store-failed'), 'warning');
+    });
+  });
+  ui.on('forget-peer', () => {
+    verificationOfCall()?.forget().catch((error) => console.warn('textchat: could not forget the peer', error));
+  });
+  ui.on('accept-change', () => verificationOfCall()?.acknowledgeChange());
+
   ui.on('send', (text) => {
-    const chat = current()?.chat;
-    if (!chat?.isOpen) return;
+    const call = current();
+    const chat = call?.chat;
+    if (!chat?.isOpen || verifications.get(call)?.state.holdsSending) return;
     const sent = chat.send(text);
     ui.addMessage({ ...sent, own: true });
     ui.clearComposer();

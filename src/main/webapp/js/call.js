@@ -4,6 +4,7 @@ import { Emitter } from './emitter.js';
 import { ChatChannel, CHANNEL_LABEL } from './chat.js';
 import { IceWatch } from './ice.js';
 import { outranks, sameName } from './names.js';
+import { fingerprintsOf } from './safety.js';
 
 const RING_TIMEOUT_MS = 60_000;
 /** A lost path is restarted again after these pauses (the last one repeats) until it is back. */
@@ -39,6 +40,7 @@ export class Call extends Emitter {
   #restarts = 0;
   #restartTimer = null;
   #recoveryTimer = null;
+  #starting = false;
 
   /** A call we place; `start()` it once listening to its events. */
   static outgoing({ self, peer, rtcConfig, send }) {
@@ -81,21 +83,66 @@ export class Call extends Emitter {
     return this.#chat;
   }
 
-  /** Creates the connection and the chat channel; the offer follows (negotiationneeded). */
-  start() {
-    if (this.#state !== 'calling' || this.#pc) return;
-    this.#createConnection();
-    this.#attachChat(this.#pc.createDataChannel(CHANNEL_LABEL));
+  /** Whether we placed this call (then we also lead the safety-code exchange and restart ICE). */
+  get isCaller() {
+    return this.#caller;
+  }
+
+  /**
+   * The DTLS fingerprints of the descriptions in use (safety.js's form): ours and the peer's.
+   * The browser refuses a peer whose certificate does not match the remote one. Chromium may
+   * open the channel a moment before the answer shows as the remote description: this waits
+   * for both (up to `patienceMs`; what is still missing then is empty).
+   */
+  async fingerprints(patienceMs = 5_000) {
+    const pc = this.#pc;
+    const read = () => ({
+      local: fingerprintsOf((pc?.currentLocalDescription ?? pc?.localDescription)?.sdp),
+      remote: fingerprintsOf((pc?.currentRemoteDescription ?? pc?.remoteDescription)?.sdp),
+    });
+    let found = read();
+    const deadline = Date.now() + patienceMs;
+    while (pc && (!found.local || !found.remote) && !this.isOver && Date.now() < deadline) {
+      await new Promise((resolve) => {
+        const timer = setTimeout(resolve, Math.max(0, deadline - Date.now()));
+        pc.addEventListener('signalingstatechange', () => {
+          clearTimeout(timer);
+          resolve();
+        }, { once: true });
+      });
+      found = read();
+    }
+    return found;
+  }
+
+  /**
+   * Creates the connection and the chat channel; the offer follows (negotiationneeded). The
+   * configuration may still be on its way (a promise: our identity certificate is read first).
+   */
+  async start() {
+    if (this.#state !== 'calling' || this.#starting) return;
+    this.#starting = true;
     this.#ringTimer = setTimeout(() => {
       if (this.#state === 'calling') this.#leave('no-answer');
     }, RING_TIMEOUT_MS);
+    try {
+      const config = await this.#rtcConfig;
+      if (this.isOver) return;
+      this.#createConnection(config);
+      this.#attachChat(this.#pc.createDataChannel(CHANNEL_LABEL));
+    } catch (error) {
+      console.error('textchat: could not place the call', error);
+      this.#leave('failed');
+    }
   }
 
   async accept() {
     if (this.#state !== 'ringing') return;
     this.#setState('connecting');
     try {
-      this.#createConnection();
+      const config = await this.#rtcConfig;
+      if (this.isOver) return;
+      this.#createConnection(config);
       await this.#applyRemote(this.#pendingOffer);
       this.#pendingOffer = null;
     } catch (error) {
@@ -188,8 +235,8 @@ export class Call extends Emitter {
     if (this.#state === 'calling') this.#finish('unreachable');
   }
 
-  #createConnection() {
-    const pc = new RTCPeerConnection(this.#rtcConfig);
+  #createConnection(config) {
+    const pc = new RTCPeerConnection(config);
     this.#pc = pc;
     pc.addEventListener('icecandidate', ({ candidate }) => {
       // End-of-candidates is not sent: the tutorial's clients choke on a null candidate.
@@ -206,7 +253,7 @@ export class Call extends Emitter {
       const iceUp = pc.iceConnectionState === 'connected' || pc.iceConnectionState === 'completed';
       if (pc.connectionState === 'failed' && iceUp && !this.isOver) this.#leave('failed');
     });
-    this.#ice = new IceWatch(pc, this.#rtcConfig);
+    this.#ice = new IceWatch(pc, config);
     this.#ice.on('hopeless', ({ reason }) => this.#leave(reason));
     this.#ice.on('interrupted', () => this.#interrupted());
     this.#ice.on('lost', () => this.#lost());

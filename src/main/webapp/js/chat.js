@@ -13,7 +13,7 @@ function newMessageId() {
 
 /**
  * Wraps one RTCDataChannel. Events: `open`, `close`, `message` ({id, text, ts}),
- * `ack` ({id}).
+ * `ack` ({id}), `verify` (a `verify-*` message of the safety-code exchange, as parsed; safety.js).
  */
 export class ChatChannel extends Emitter {
   #channel;
@@ -40,6 +40,11 @@ export class ChatChannel extends Emitter {
     return { id: message.id, text: message.text, ts: message.ts };
   }
 
+  /** Sends a message of the safety-code exchange (an object whose type starts with `verify-`). */
+  sendVerify(message) {
+    if (this.isOpen) this.#channel.send(JSON.stringify(message));
+  }
+
   close() {
     this.#channel.close();
   }
@@ -54,6 +59,8 @@ export class ChatChannel extends Emitter {
       this.emit('message', { id, text: message.text, ts });
     } else if (message?.type === 'ack') {
       if (typeof message.id === 'string') this.emit('ack', { id: message.id });
+    } else if (typeof message?.type === 'string' && message.type.startsWith('verify-')) {
+      this.emit('verify', message);
     } else if (message !== null && typeof message.type === 'string') {
       // A typed object we do not know yet (a newer peer's feature): not chat text.
       console.info(`textchat: ignoring data-channel message of type "${message.type}"`);

@@ -15,7 +15,10 @@ function element(tag, { className, text, attrs = {} } = {}) {
 
 const SEARCH_DELAY_MS = 250;
 
-/** Events: `signin` (name), `call` (name), `accept`, `decline`, `hangup`, `send` (text), `search` (prefix). */
+/**
+ * Events: `signin` (name), `call` (name), `accept`, `decline`, `hangup`, `send` (text), `search`
+ * (prefix), and for the safety code `verify-peer`, `forget-peer`, `accept-change`.
+ */
 export class UI extends Emitter {
   #t;
   #language;
@@ -65,6 +68,14 @@ export class UI extends Emitter {
       incomingText: byId('incoming-text'),
       accept: byId('accept'),
       decline: byId('decline'),
+      safety: byId('safety'),
+      safetyStatusText: byId('safety-status-text'),
+      safetyCodeRow: byId('safety-code-row'),
+      safetyCode: byId('safety-code'),
+      safetyHelp: byId('safety-help'),
+      safetyVerify: byId('safety-verify'),
+      safetyAccept: byId('safety-accept'),
+      safetyForget: byId('safety-forget'),
     };
     this.#bindControls(doc);
   }
@@ -98,6 +109,9 @@ export class UI extends Emitter {
     });
     el.hangup.addEventListener('click', () => this.emit('hangup'));
     el.accept.addEventListener('click', () => this.emit('accept'));
+    el.safetyVerify.addEventListener('click', () => this.emit('verify-peer'));
+    el.safetyForget.addEventListener('click', () => this.emit('forget-peer'));
+    el.safetyAccept.addEventListener('click', () => this.emit('accept-change'));
     el.decline.addEventListener('click', () => this.emit('decline'));
     // Escape on the incoming-call dialog means "no".
     el.incoming.addEventListener('cancel', (event) => {
@@ -256,6 +270,48 @@ export class UI extends Emitter {
     });
     this.#el.route.dataset.local = route.local.address ?? '';
     this.#el.route.dataset.remote = route.remote.address ?? '';
+  }
+
+  /**
+   * The call's safety code and trust (verification.js's state, with the peer's `name`), or null
+   * to hide them. A changed code is announced; the text says what the person can do.
+   */
+  setSafety(state) {
+    const el = this.#el;
+    el.safety.hidden = state === null;
+    if (state === null) {
+      delete el.safety.dataset.announced;
+      return;
+    }
+    const { trust, code, exchange, reason, acknowledged, name } = state;
+    el.safety.dataset.trust = trust;
+    el.safety.dataset.exchange = exchange;
+    el.safetyCodeRow.hidden = code === null;
+    el.safetyCode.textContent = code ?? '';
+    // Read as digits, group by group ("1 2 3 4, 5 6 7 8…"), not as one large number.
+    if (code !== null) el.safetyCode.setAttribute('aria-label', code.split(' ').map((g) => [...g].join(' ')).join(', '));
+    const t = this.#t;
+    el.safetyStatusText.textContent = t(`safety.trust.${trust}`, { name });
+    let help;
+    if (exchange === 'failed') {
+      help = t(`safety.failed.${reason}`, { name });
+    } else if (exchange === 'unavailable') {
+      help = t('safety.insecure-page');
+    } else if (exchange === 'pending') {
+      help = t('safety.pending', { name });
+    } else if (trust === 'changed') {
+      help = t(acknowledged ? 'safety.help.changed-accepted' : 'safety.help.changed', { name });
+    } else {
+      help = t(`safety.help.${trust}`, { name });
+    }
+    el.safetyHelp.textContent = help;
+    el.safetyVerify.hidden = code === null || trust === 'verified' || trust === 'unavailable' || trust === 'checking';
+    el.safetyAccept.hidden = !(trust === 'changed' && !acknowledged);
+    el.safetyForget.hidden = trust !== 'verified';
+    if (trust === 'changed' && el.safety.dataset.announced !== 'changed') {
+      el.safety.dataset.announced = 'changed';
+      this.announce(`${t('safety.trust.changed', { name })} ${help}`);
+    }
   }
 
   showIncoming(name) {

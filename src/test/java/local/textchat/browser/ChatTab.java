@@ -292,6 +292,68 @@ final class ChatTab {
         return element("send").isEnabled();
     }
 
+    // --- the safety code ----------------------------------------------------------------
+
+    /** What the page says of the peer's identity: checking, unverified, verified, changed or unavailable. */
+    String safetyTrust() {
+        return element("safety").isDisplayed() ? element("safety").getAttribute("data-trust") : null;
+    }
+
+    /** The state of the code exchange: pending, done, failed or unavailable. */
+    String safetyExchange() {
+        return element("safety").getAttribute("data-exchange");
+    }
+
+    /** Waits for the call's trust to be {@code trust}. */
+    void awaitSafetyTrust(String trust) {
+        await("the peer shown as " + trust, d -> trust.equals(safetyTrust()));
+    }
+
+    /** Waits until the exchange is over and returns the code shown ("1234 5678 9012"). */
+    String awaitSafetyCode() {
+        return await("the safety code", d -> {
+            if (!element("safety").isDisplayed() || !"done".equals(safetyExchange())) {
+                return null;
+            }
+            String code = element("safety-code").text();
+            return code.isEmpty() ? null : code;
+        });
+    }
+
+    /** Waits until the exchange failed and returns the help text that says why. */
+    String awaitSafetyFailure() {
+        await("the safety-code exchange to fail", d -> "failed".equals(safetyExchange()));
+        return element("safety-help").text();
+    }
+
+    /** The person compared the codes: "Codes match: mark as verified". */
+    void markVerified() {
+        await("the mark-as-verified button", d -> element("safety-verify").isDisplayed());
+        tab.click(byTestIdCss("safety-verify"));
+        awaitSafetyTrust("verified");
+    }
+
+    /** "Chat anyway" after a changed code. */
+    void chatAnyway() {
+        await("the chat-anyway button", d -> element("safety-accept").isDisplayed());
+        tab.click(byTestIdCss("safety-accept"));
+    }
+
+    /** Reloads the page and waits for its sign-in form (the page's storage stays). */
+    void reload() {
+        script("window.__textchatOldPage = true; setTimeout(() => location.reload(), 0)");
+        await("the page reloaded", d -> {
+            try {
+                return Boolean.TRUE.equals(query("""
+                        return !window.__textchatOldPage && document.readyState === 'complete'
+                            && shown(byTestId('signin-view'));
+                        """));
+            } catch (BrowserTab.ScriptException e) {
+                return false; // the old page went away under the script
+            }
+        });
+    }
+
     // --- messages -----------------------------------------------------------------------
 
     /** Types the message and presses Enter, as a person would. */
