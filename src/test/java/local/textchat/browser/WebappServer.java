@@ -49,16 +49,29 @@ public final class WebappServer implements AutoCloseable {
         return start(app, null);
     }
 
+    /** Serves {@code app} on {@code port} (where another server of the same test stood: the same origin). */
+    static WebappServer start(App app, int port) throws IOException, DeploymentException {
+        return start(app, new WireRecorder(), port);
+    }
+
     private static WebappServer start(App app, WireRecorder recorder) throws IOException, DeploymentException {
+        return start(app, recorder, 0);
+    }
+
+    private static WebappServer start(App app, WireRecorder recorder, int port) throws IOException, DeploymentException {
         if (!Files.isRegularFile(WEBAPP.resolve("index.html"))) {
             throw new IllegalStateException("no index.html in " + WEBAPP.toAbsolutePath());
         }
         ClassLoader loader = WebappServer.class.getClassLoader();
         Set<Class<?>> classes = EndpointScanner.scan(CLASSES, loader, skipped -> { });
-        Options options = new Options("127.0.0.1", 0, CONTEXT, WEBAPP, 0);
+        Options options = new Options("127.0.0.1", port, CONTEXT, WEBAPP, 0);
         DevServer server = DevServer.start(options, classes, new StaticFiles(CONTEXT, WEBAPP, loader), loader,
                 new DevServer.Extras(Map.of(App.ATTRIBUTE, app), recorder == null ? List.of() : List.of(recorder)));
         return new WebappServer(server, options, recorder);
+    }
+
+    int port() {
+        return server.port();
     }
 
     public URI page() {
