@@ -183,7 +183,7 @@ public record Settings(int maxMessageBytes, JsonArray iceServers, int sendBacklo
             throw new IllegalArgumentException(TURN_URLS + " is set but neither " + TURN_SECRET + " nor "
                     + TURN_SECRET_FILE + " gives the shared secret");
         }
-        return new TurnCredentials(secret, intSetting(lookup, TURN_TTL_SECONDS, 86_400, 60));
+        return new TurnCredentials(secret, intSetting(lookup, TURN_TTL_SECONDS, 86_400, 10));
     }
 
     private static String iceTransportPolicy(String raw) {

@@ -22,7 +22,7 @@ public final class RateLimiter {
     private long last;
     private long overSince = -1;
 
-    public RateLimiter(int burst, int perSecond, long abuseNanos, long now) {
+    public RateLimiter(int burst, double perSecond, long abuseNanos, long now) {
         this.burst = burst;
         this.perNano = perSecond / 1e9;
         this.abuseNanos = abuseNanos;

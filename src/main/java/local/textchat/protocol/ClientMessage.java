@@ -16,7 +16,8 @@ import jakarta.json.bind.annotation.JsonbTypeInfo;
         @JsonbSubtype(alias = "leave", type = ClientMessage.Leave.class),
         @JsonbSubtype(alias = "decline", type = ClientMessage.Decline.class),
         @JsonbSubtype(alias = "ping", type = ClientMessage.Ping.class),
-        @JsonbSubtype(alias = "who", type = ClientMessage.Who.class)
+        @JsonbSubtype(alias = "who", type = ClientMessage.Who.class),
+        @JsonbSubtype(alias = "ice-servers", type = ClientMessage.IceServers.class)
 })
 public sealed interface ClientMessage {
 
@@ -53,5 +54,12 @@ public sealed interface ClientMessage {
      * {@code prefix} (any case; absent or empty: everyone), in name order.
      */
     record Who(String prefix, Integer limit) implements ClientMessage {
+    }
+
+    /**
+     * Ask for the ICE servers again, with freshly minted TURN credentials: a call that outlives the
+     * ones it got at login needs new ones before it restarts ICE.
+     */
+    record IceServers() implements ClientMessage {
     }
 }

@@ -245,6 +245,7 @@ public final class Codec {
             }
             case "ping" -> new ClientMessage.Ping(pingId(json.get("id")));
             case "who" -> new ClientMessage.Who(optionalString(json, "prefix"), whoLimit(json.get("limit")));
+            case "ice-servers" -> new ClientMessage.IceServers();
             default -> throw new ProtocolViolation(ErrorCode.UNKNOWN_TYPE, "unknown message type \"" + clip(name) + "\"");
         };
     }

@@ -24,6 +24,7 @@ import jakarta.json.bind.annotation.JsonbTypeInfo;
         @JsonbSubtype(alias = "offline", type = ServerMessage.Offline.class),
         @JsonbSubtype(alias = "pong", type = ServerMessage.Pong.class),
         @JsonbSubtype(alias = "who", type = ServerMessage.Who.class),
+        @JsonbSubtype(alias = "ice-servers", type = ServerMessage.IceServers.class),
         @JsonbSubtype(alias = "error", type = ServerMessage.Error.class)
 })
 public sealed interface ServerMessage {
@@ -76,6 +77,10 @@ public sealed interface ServerMessage {
 
     /** Reply to a who: the users found for {@code prefix}, in name order, of {@code total} that match. */
     record Who(String prefix, List<String> users, int total) implements ServerMessage {
+    }
+
+    /** Reply to an ice-servers request: the list and policy a login would get now (fresh TURN credentials). */
+    record IceServers(JsonArray iceServers, String iceTransportPolicy) implements ServerMessage {
     }
 
     /** Reply to a ping, echoing its id. */

@@ -18,6 +18,7 @@ import jakarta.websocket.server.ServerEndpoint;
 
 import local.textchat.metrics.Metrics;
 import local.textchat.policy.RateLimiter;
+import local.textchat.protocol.ClientMessage;
 import local.textchat.protocol.ErrorCode;
 import local.textchat.protocol.MessageDecoder;
 import local.textchat.protocol.MessageEncoder;
@@ -36,7 +37,13 @@ public class SignalEndpoint {
     private final Switchboard switchboard;
     private final MessageDecoder decoder;
     private final RateLimiter rate;
+    /** The {@code ice-servers} requests' own, tighter limit; made at the first request. */
+    private RateLimiter iceRefreshes;
     private Outbox outbox;
+
+    /** {@code ice-servers} requests a socket may make at once, then one per {@link #ICE_REFRESH_SECONDS}. */
+    static final int ICE_REFRESH_BURST = 5;
+    static final int ICE_REFRESH_SECONDS = 5;
 
     /** The largest part of a text message the container hands over at once (UTF-16 units). */
     static final int PART_CHARS = 2048;
@@ -139,7 +146,11 @@ public class SignalEndpoint {
             return;
         }
         try {
-            switchboard.dispatch(outbox, decoder.decode(frame));
+            ClientMessage message = decoder.decode(frame);
+            if (message instanceof ClientMessage.IceServers && !admitIceRefresh()) {
+                return;
+            }
+            switchboard.dispatch(outbox, message);
         } catch (MessageDecoder.Rejected rejected) {
             switchboard.refuse(outbox, rejected.violation().code(), rejected.violation().getMessage());
         } catch (MessageDecoder.Oversized over) {
@@ -215,6 +226,24 @@ public class SignalEndpoint {
             return CloseCodes.CLOSED_ABNORMALLY.getCode();
         }
         return code;
+    }
+
+    /**
+     * Each {@code ice-servers} request mints TURN credentials: a client needs one before a call or
+     * an ICE restart, not dozens a minute. Over the limit it is refused, never closed for it.
+     */
+    private boolean admitIceRefresh() {
+        long now = System.nanoTime();
+        if (iceRefreshes == null) {
+            iceRefreshes = new RateLimiter(ICE_REFRESH_BURST, 1.0 / ICE_REFRESH_SECONDS, Long.MAX_VALUE, now);
+        }
+        if (iceRefreshes.check(now) == RateLimiter.Verdict.ALLOW) {
+            return true;
+        }
+        switchboard.refuse(outbox, ErrorCode.RATE_LIMITED, "too many ice-servers requests: at most "
+                + ICE_REFRESH_BURST + " at once, then one every " + ICE_REFRESH_SECONDS
+                + " s; the servers you have are still good; this one was dropped");
+        return false;
     }
 
     /** Count the message against the rate limit; false if it is to be dropped. */

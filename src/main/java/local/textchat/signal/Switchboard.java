@@ -181,6 +181,8 @@ public final class Switchboard {
         if (message instanceof ClientMessage.Who who) {
             from.send(presence.search(me, from, who.prefix() == null ? "" : who.prefix(),
                     who.limit() == null ? DEFAULT_SEARCH : who.limit()));
+        } else if (message instanceof ClientMessage.IceServers) {
+            from.send(new ServerMessage.IceServers(iceServers.forUser(me.name()), settings.iceTransportPolicy()));
         } else if (message instanceof ClientMessage.Offer offer) {
             offer(me, offer);
         } else if (message instanceof ClientMessage.Answer answer) {

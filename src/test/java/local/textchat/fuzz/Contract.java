@@ -20,7 +20,7 @@ final class Contract {
 
     /** PROTOCOL.md, Server → client: every {@code type} the server may send. */
     static final Set<String> SERVER_TYPES = Set.of("login", "offer", "answer", "candidate", "leave", "decline",
-            "online", "offline", "pong", "who", "error");
+            "online", "offline", "pong", "who", "ice-servers", "error");
 
     /** PROTOCOL.md, Server → client: the {@code reason} of a failed login. */
     static final Set<String> LOGIN_REFUSALS = Set.of("taken", "invalid-name", "already-logged-in", "unauthorized",

@@ -134,6 +134,8 @@ final class DecodeOracle {
             assertEquals("who", type);
             assertEquals(optionalString(json, "prefix"), who.prefix());
             assertTrue(who.limit() == null || (who.limit() >= 1 && who.limit() <= 100), who::toString);
+        } else if (message instanceof ClientMessage.IceServers) {
+            assertEquals("ice-servers", type);
         } else {
             fail("unknown message class " + message.getClass());
         }
@@ -184,6 +186,9 @@ final class DecodeOracle {
         } else if (message instanceof ClientMessage.Who who) {
             // The answer quotes the prefix back.
             echo = new ServerMessage.Who(who.prefix() == null ? "" : who.prefix(), java.util.List.of(), 0);
+            name = "";
+        } else if (message instanceof ClientMessage.IceServers) {
+            echo = null;
             name = "";
         } else {
             ClientMessage.Decline decline = (ClientMessage.Decline) message;

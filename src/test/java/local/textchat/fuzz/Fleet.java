@@ -48,7 +48,7 @@ import local.textchat.support.WsClient;
 final class Fleet implements AutoCloseable {
 
     /** Frames that are the server's answer to the sender's own frame; everything else is relayed or presence. */
-    private static final Set<String> ANSWERS = Set.of("error", "login", "pong", "who");
+    private static final Set<String> ANSWERS = Set.of("error", "login", "pong", "who", "ice-servers");
     private static final int MAX_FRAME_BYTES = 64 * 1024;
 
     private final TestServer server;
@@ -214,6 +214,11 @@ final class Fleet implements AutoCloseable {
             JsonObject found = single(answers, "who");
             assertEquals(who.prefix() == null ? "" : who.prefix(), found.getString("prefix"), found::toString);
             assertTrue(found.getInt("total") >= found.getJsonArray("users").size(), found::toString);
+        } else if (message instanceof ClientMessage.IceServers) {
+            // Its own limit (5 at once, then one per 5 s) may refuse it; nothing else may.
+            JsonObject reply = answers.size() == 1 ? answers.get(0) : null;
+            assertTrue(reply != null && (reply.getString("type").equals("ice-servers")
+                    || "rate-limited".equals(reply.getString("code", null))), () -> "ice-servers answered " + answers);
         } else {
             relay(s, message, answers);
         }
@@ -520,6 +525,10 @@ final class Fleet implements AutoCloseable {
             case "pong" -> {
             }
             case "who" -> count("answered who");
+            case "ice-servers" -> {
+                assertTrue(m.get("iceServers") instanceof jakarta.json.JsonArray, () -> "ice-servers without a list: " + m);
+                count("answered ice-servers");
+            }
             default -> assertTrue(m.get("name") instanceof JsonString, () -> type + " without a name: " + m);
         }
     }

@@ -30,7 +30,7 @@ final class Frames {
     static final Frames ANY = new Frames(false);
 
     static final List<String> TYPES = List.of("login", "offer", "answer", "candidate", "leave", "decline", "ping",
-            "who");
+            "who", "ice-servers");
 
     private static final List<String> FIELDS = List.of("type", "name", "offer", "answer", "candidate", "sdp", "id",
             "token", "reason", "sdpMid", "sdpMLineIndex", "usernameFragment");
@@ -107,7 +107,8 @@ final class Frames {
     }
 
     private Gen<List<Member>> buildMessages() {
-        return Gen.oneOf(login(), offer("offer"), offer("answer"), candidate(), leave(), decline(), ping(), who());
+        return Gen.oneOf(login(), offer("offer"), offer("answer"), candidate(), leave(), decline(), ping(), who(),
+                iceServers());
     }
 
     Gen<String> validMessages() {
@@ -227,6 +228,10 @@ final class Frames {
         Gen<Optional<String>> limit = (valid ? Gen.ints(1, 100).map(String::valueOf)
                 : Gen.frequency(weight(3, Gen.ints(1, 100).map(String::valueOf)), weight(1, numbers()))).optional(0.6);
         return Gen.combine(prefix, limit, (p, l) -> withOptional(withOptional(members("who"), "prefix", p), "limit", l));
+    }
+
+    private Gen<List<Member>> iceServers() {
+        return extras().map(extra -> plus(members("ice-servers"), extra));
     }
 
     /** An RTCSessionDescriptionInit of {@code type}, sometimes mutated (not in {@link #VALID}). */

@@ -45,6 +45,12 @@ class CodecTest {
     }
 
     @Test
+    void iceServersAsksForNothingMore() {
+        assertEquals(new ClientMessage.IceServers(), Codec.decode("{\"type\":\"ice-servers\"}"));
+        assertEquals(new ClientMessage.IceServers(), Codec.decode("{\"extra\":[1],\"type\":\"ice-servers\"}"));
+    }
+
+    @Test
     void answer() {
         ClientMessage.Answer answer = (ClientMessage.Answer) Codec.decode(
                 "{\"type\":\"answer\",\"name\":\"alice\",\"answer\":{\"type\":\"answer\",\"sdp\":\"x\"}}");
@@ -132,6 +138,8 @@ class CodecTest {
                                 + "\"name\":\"alice\",\"success\":true,\"token\":\"t\",\"users\":[\"bob\"],\"usersTotal\":1}"),
                 new Case(new ServerMessage.Who("al", List.of("Alice", "alfred"), 7),
                         "{\"type\":\"who\",\"prefix\":\"al\",\"total\":7,\"users\":[\"Alice\",\"alfred\"]}"),
+                new Case(new ServerMessage.IceServers(ice, "relay"),
+                        "{\"type\":\"ice-servers\",\"iceServers\":[{\"urls\":\"stun:x\"}],\"iceTransportPolicy\":\"relay\"}"),
                 new Case(ServerMessage.Login.refused(LoginRefusal.TAKEN),
                         "{\"type\":\"login\",\"reason\":\"taken\",\"success\":false}"),
                 new Case(new ServerMessage.Offer("alice", sdp), "{\"type\":\"offer\",\"name\":\"alice\",\"offer\":" + SDP + "}"),
