@@ -175,14 +175,15 @@ test('a new login reply replaces the list', () => {
 
 // --- placing and taking calls ----------------------------------------------------------------
 
-test('calling someone online uses the server\'s spelling and the login\'s ICE servers', () => {
+test('calling someone online uses the server\'s spelling and the login\'s ICE servers', async () => {
   const iceServers = [{ urls: 'stun:stun.example.org' }];
-  const { ui, calls } = signedIn('alice', { users: ['Straße'], iceServers });
+  const { ui, calls, signaling } = signedIn('alice', { users: ['Straße'], iceServers });
   ui.emit('call', 'STRASSE');
   const [call] = calls.made;
   assert.equal(call.peer, 'Straße');
   assert.equal(call.self, 'alice');
-  assert.deepEqual(call.rtcConfig, { iceServers });
+  assert.deepEqual(await call.rtcConfig, { iceServers });
+  assert.deepEqual(signaling.sentOfType('ice-servers'), [], 'servers handed out just now are not asked for again');
   assert.ok(call.did('start'));
   assert.deepEqual(ui.calls, [['startConversation'], ['setCall', 'calling', 'Straße'], ['clearCallName']]);
 });
@@ -503,4 +504,41 @@ test('a first page of a larger total shows the search, and a search asks the ser
   // The server tells this page only of those on its list now.
   p.signaling.server('offline', { name: 'carol' });
   assert.deepEqual(p.session.users, ['Carl']);
+});
+
+// --- fresh ICE servers: TURN credentials expire ----------------------------------------------
+
+test('a call placed long after the login asks for fresh ICE servers and uses them', async (t) => {
+  t.mock.timers.enable({ apis: ['Date', 'setTimeout'], now: 1_000_000 });
+  const old = [{ urls: 'turn:127.0.0.1:3478', username: '1000060:alice', credential: 'old' }];
+  const { ui, calls, signaling } = signedIn('alice', { users: ['bob'], iceServers: old });
+  t.mock.timers.tick(60_000);
+  ui.emit('call', 'bob');
+  const [call] = calls.made;
+  assert.deepEqual(signaling.sentOfType('ice-servers'), [{ type: 'ice-servers' }]);
+  const fresh = [{ urls: 'turn:127.0.0.1:3478', username: '1000120:alice', credential: 'new' }];
+  signaling.server('ice-servers', { iceServers: fresh, iceTransportPolicy: 'relay' });
+  assert.deepEqual(await call.rtcConfig, { iceServers: fresh, iceTransportPolicy: 'relay' });
+  // A restart right after uses them as they are: no second request.
+  assert.deepEqual(await call.iceServers(), { iceServers: fresh, iceTransportPolicy: 'relay' });
+  assert.equal(signaling.sentOfType('ice-servers').length, 1);
+});
+
+test('restarts at the same time share one request; without a reply they keep the servers they have', async (t) => {
+  t.mock.timers.enable({ apis: ['Date', 'setTimeout'], now: 1_000_000 });
+  const iceServers = [{ urls: 'stun:127.0.0.1:3478' }];
+  const { ui, calls, signaling } = signedIn('alice', { users: ['bob'], iceServers });
+  ui.emit('call', 'bob');
+  const [call] = calls.made;
+  assert.deepEqual(await call.rtcConfig, { iceServers });
+  t.mock.timers.tick(30_000);
+  const first = call.iceServers();
+  const second = call.iceServers();
+  assert.equal(signaling.sentOfType('ice-servers').length, 1);
+  t.mock.timers.tick(2_000);
+  assert.deepEqual(await first, { iceServers });
+  assert.deepEqual(await second, { iceServers });
+  // The next one asks again.
+  call.iceServers();
+  assert.equal(signaling.sentOfType('ice-servers').length, 2);
 });

@@ -86,3 +86,12 @@ test('the route is the selected pair of the transport, described by its two cand
   });
   assert.equal(selectedRoute(new Map()), null);
 });
+
+test('a connection is known by the session id of its descriptions, the same for all its offers', async () => {
+  const { sessionIdOf } = await import('../../main/webapp/js/call.js');
+  const sdp = 'v=0\r\no=- 4611731400430051336 2 IN IP4 127.0.0.1\r\ns=-\r\n';
+  assert.equal(sessionIdOf(sdp), '4611731400430051336');
+  assert.equal(sessionIdOf('v=0\r\no=mozilla...THIS_IS_SDPARTA-99.0 8112413372535958434 1 IN IP4 0.0.0.0\r\n'), '8112413372535958434');
+  assert.equal(sessionIdOf('v=0\r\ns=-\r\n'), null);
+  assert.equal(sessionIdOf(undefined), null);
+});

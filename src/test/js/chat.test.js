@@ -107,3 +107,35 @@ test('open and close are passed on', () => {
   wrapped.close();
   assert.deepEqual(events, ['open', 'close']);
 });
+
+test('what the peer did not acknowledge is sent again on the next channel, with the same id', () => {
+  const sender = chat();
+  const one = sender.chat.send('one');
+  const two = sender.chat.send('two');
+  sender.chat.send('three');
+  sender.channel.receive(JSON.stringify({ type: 'ack', id: one.id }));
+  assert.deepEqual(sender.chat.unacknowledged().map((m) => m.text), ['two', 'three']);
+
+  const next = new FakeDataChannel();
+  const again = new ChatChannel(next);
+  again.resend(sender.chat.unacknowledged());
+  const resent = next.sent.map((frame) => JSON.parse(frame));
+  assert.deepEqual(resent.map((m) => [m.type, m.text]), [['text', 'two'], ['text', 'three']]);
+  assert.equal(resent[0].id, two.id, 'the same id, so that the receiver can tell');
+  assert.equal(resent[0].ts, two.ts);
+  assert.equal(again.unacknowledged().length, 2, 'still owed an acknowledgement');
+});
+
+test('a message received again over a new channel is acknowledged again but shown once', () => {
+  const seen = new Set();
+  const heard = [];
+  const before = new FakeDataChannel();
+  new ChatChannel(before, { seen }).on('message', (m) => heard.push(m.text));
+  before.receive(JSON.stringify({ type: 'text', id: 'm1', text: 'hello', ts: 1 }));
+  const after = new FakeDataChannel();
+  new ChatChannel(after, { seen }).on('message', (m) => heard.push(m.text));
+  after.receive(JSON.stringify({ type: 'text', id: 'm1', text: 'hello', ts: 1 }));
+  after.receive(JSON.stringify({ type: 'text', id: 'm2', text: 'again?', ts: 2 }));
+  assert.deepEqual(heard, ['hello', 'again?']);
+  assert.deepEqual(after.sent, ['{"type":"ack","id":"m1"}', '{"type":"ack","id":"m2"}']);
+});

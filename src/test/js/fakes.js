@@ -76,11 +76,13 @@ export class FakeCall extends Emitter {
   pending = [];
   chat = null;
 
-  constructor({ self, peer, rtcConfig, send, offer }, state) {
+  constructor({ self, peer, rtcConfig, send, offer, iceServers }, state) {
     super();
     this.self = self;
     this.#peer = peer;
     this.rtcConfig = rtcConfig;
+    /** What the call would ask for fresh ICE servers before an ICE restart. */
+    this.iceServers = iceServers;
     this.send = send;
     this.offer = offer;
     this.#state = state;

@@ -216,3 +216,17 @@ test('removing a replaced call leaves its successor with the same peer', () => {
   assert.equal(session.callWith('bob'), successor);
   assert.deepEqual(events, []);
 });
+
+test('an ice-servers reply replaces the servers and makes them young again; signed out it is ignored', () => {
+  const session = signedIn('alice');
+  const at = Date.now();
+  assert.ok(session.rtcConfigAge(at + 5_000) >= 5_000 - 50);
+  session.applyIceServers({ type: 'ice-servers', iceServers: [{ urls: 'stun:s' }], iceTransportPolicy: 'relay' }, at + 5_000);
+  assert.deepEqual(session.rtcConfig, { iceServers: [{ urls: 'stun:s' }], iceTransportPolicy: 'relay' });
+  assert.equal(session.rtcConfigAge(at + 6_000), 1_000);
+  session.applyIceServers({ type: 'ice-servers' });
+  assert.deepEqual(session.rtcConfig.iceServers, [{ urls: 'stun:s' }], 'a reply without a list changes nothing');
+  session.signOut();
+  session.applyIceServers({ type: 'ice-servers', iceServers: [] });
+  assert.deepEqual(session.rtcConfig.iceServers, [{ urls: 'stun:s' }]);
+});

@@ -11,6 +11,10 @@ import { Verification } from './verification.js';
 const UNFIXABLE_BY_CALLING_AGAIN = new Set(['turn-refused', 'turn-unreachable', 'relay-failed', 'no-route']);
 /** How many names a directory search asks for. */
 const SEARCH_LIMIT = 20;
+/** ICE servers (TURN credentials) this young are used as they are; older ones are asked for again. */
+const ICE_SERVERS_FRESH_MS = 10_000;
+/** How long a call or an ICE restart waits for fresh ICE servers before it uses the ones it has. */
+const ICE_SERVERS_WAIT_MS = 2_000;
 const LOGIN_REFUSALS = ['taken', 'invalid-name', 'already-logged-in', 'unauthorized', 'server-full', 'unavailable'];
 
 const realCalls = {
@@ -142,20 +146,46 @@ export function createApp({ signaling, ui, t, session = new Session(), calls = r
     receiveCall(from, offer, { candidates, accept: true });
   }
 
-  // The server's ICE servers, and our own certificate, so that the peer sees the same one every call.
-  function rtcConfig() {
-    if (!identity) return session.rtcConfig;
-    const config = session.rtcConfig;
-    return identity.certificateFor(session.name).then(
-      ({ certificate }) => ({ ...config, certificates: [certificate] }),
-      (error) => {
-        console.warn('textchat: no identity certificate; this call uses a throwaway one', error);
-        return config;
+  // TURN credentials expire (PROTOCOL.md, "Fresh ICE servers"): a new call and every ICE restart
+  // ask the server for the servers again, unless the ones we have were handed out just now. One
+  // request at a time; without a reply in time, the servers we have.
+  let iceServersRequest = null;
+  signaling.on('ice-servers', (reply) => session.applyIceServers(reply));
+
+  function freshIceServers() {
+    if (session.rtcConfigAge() < ICE_SERVERS_FRESH_MS || !session.signedIn) return Promise.resolve(session.rtcConfig);
+    if (iceServersRequest === null) {
+      iceServersRequest = new Promise((resolve) => {
+        const done = () => {
+          clearTimeout(timer);
+          stopListening();
+          iceServersRequest = null;
+          resolve(session.rtcConfig);
+        };
+        const timer = setTimeout(done, ICE_SERVERS_WAIT_MS);
+        const stopListening = signaling.on('ice-servers', done);
+        if (!send({ type: 'ice-servers' })) done();
       });
+    }
+    return iceServersRequest;
+  }
+
+  // Fresh ICE servers, and our own certificate, so that the peer sees the same one every call.
+  function rtcConfig() {
+    const certificate = identity
+      ? identity.certificateFor(session.name).then(({ certificate: c }) => c, (error) => {
+        console.warn('textchat: no identity certificate; this call uses a throwaway one', error);
+        return null;
+      })
+      : null;
+    return Promise.all([freshIceServers(), certificate])
+      .then(([config, c]) => (c ? { ...config, certificates: [c] } : config));
   }
 
   function receiveCall(from, offer, { candidates = [], accept = false } = {}) {
-    const incoming = calls.incoming({ self: session.name, peer: from, rtcConfig: rtcConfig(), send, offer });
+    const incoming = calls.incoming({
+      self: session.name, peer: from, rtcConfig: rtcConfig(), send, offer, iceServers: freshIceServers,
+    });
     adopt(incoming);
     for (const candidate of candidates) incoming.handleCandidate(candidate);
     if (accept) {
@@ -177,7 +207,9 @@ export function createApp({ signaling, ui, t, session = new Session(), calls = r
       return;
     }
     const peer = session.userNamed(name) ?? name;
-    const outgoing = calls.outgoing({ self: session.name, peer, rtcConfig: rtcConfig(), send });
+    const outgoing = calls.outgoing({
+      self: session.name, peer, rtcConfig: rtcConfig(), send, iceServers: freshIceServers,
+    });
     ui.startConversation();
     adopt(outgoing);
     outgoing.start();
@@ -196,6 +228,8 @@ export function createApp({ signaling, ui, t, session = new Session(), calls = r
     call.on('route', (route) => ui.setRoute(route));
     call.on('restored', () => ui.notice(t('call.restored', { name: call.peer })));
     call.on('chat', (chat) => {
+      // A call that recovered over a new connection verifies that one afresh.
+      verifications.get(call)?.stop();
       const verification = identity ? verify(call, chat) : null;
       chat.on('open', () => {
         if (verification) call.fingerprints().then((fingerprints) => verification.start(fingerprints));
@@ -216,7 +250,7 @@ export function createApp({ signaling, ui, t, session = new Session(), calls = r
     });
     verifications.set(call, verification);
     verification.on('state', (state) => {
-      if (call.isOver) return;
+      if (call.isOver || verifications.get(call) !== verification) return;
       ui.setSafety({ ...state, name: call.peer });
       ui.setComposerEnabled(chat.isOpen && !state.holdsSending);
     });

@@ -9,6 +9,8 @@ import { fingerprintsOf } from './safety.js';
 const RING_TIMEOUT_MS = 60_000;
 /** A lost path is restarted again after these pauses (the last one repeats) until it is back. */
 const RESTART_BACKOFF_MS = [2_000, 4_000, 8_000];
+/** A connection whose transport died is made anew after these pauses (the last one repeats). */
+const REBUILD_BACKOFF_MS = [0, 2_000, 4_000, 8_000];
 /** A live call whose path stays lost this long ends. */
 const RECOVERY_LIMIT_MS = 60_000;
 
@@ -16,8 +18,15 @@ const RECOVERY_LIMIT_MS = 60_000;
  * States: `calling` (our offer is out), `ringing` (their offer waits for the user),
  * `connecting`, `connected`, `interrupted` (ICE lost the path; the caller restarts ICE until
  * it is back), `ended`. Events: `state` (state), `peer` (the peer's name, spelled anew),
- * `chat` (ChatChannel), `route` (selected candidate pair), `restored` (the path is back after
- * an interruption), `ended` ({reason}).
+ * `chat` (ChatChannel: again for each new connection), `route` (selected candidate pair),
+ * `restored` (the path is back after an interruption), `ended` ({reason}).
+ *
+ * A lost path is restarted (ICE restart) by the caller. When the browser gives the connection up
+ * altogether (Firefox closes the DTLS transport, and with it the chat channel, when ICE fails),
+ * the call goes on over a new connection: the caller makes one (again and again, while the path
+ * stays down), the callee answers it; a callee whose connection died answers the caller's next
+ * ICE restart with a new connection of its own. Messages not yet acknowledged are sent again on
+ * the new channel; the receiver shows each message once.
  * End reasons: `hung-up`, `declined-by-me`, `peer-left`, `declined`, `busy`, `no-answer`,
  * `failed`, `superseded`, `unreachable`, `lost` (not restored in time), and why ICE could not
  * connect: `turn-refused`, `turn-unreachable`, `relay-failed`, `no-route` (see ice.js).
@@ -40,25 +49,47 @@ export class Call extends Emitter {
   #restarts = 0;
   #restartTimer = null;
   #recoveryTimer = null;
+  /** () => Promise of {iceServers, iceTransportPolicy}: fresh TURN credentials for a restart. */
+  #iceServers;
   #starting = false;
+  /** The configuration the first connection was made with (our certificate included). */
+  #config = null;
+  /** The current connection's transport died: nothing more can be sent over it. */
+  #transportGone = false;
+  #rebuilds = 0;
+  #rebuildTimer = null;
+  /** A new connection of ours waits for its answer (glare between two new connections). */
+  #rebuildPending = false;
+  #rebuilding = false;
+  /** An offer of the peer waits while we fetch fresh ICE servers; its candidates wait with it. */
+  #refreshingServers = false;
+  /** Ids of the messages received in this call, over all its connections. */
+  #seen = new Set();
+  /** Messages of a dead channel that its peer had not acknowledged: sent again on the next. */
+  #carryOver = [];
 
   /** A call we place; `start()` it once listening to its events. */
-  static outgoing({ self, peer, rtcConfig, send }) {
-    return new Call({ self, peer, rtcConfig, send, state: 'calling' });
+  static outgoing({ self, peer, rtcConfig, send, iceServers }) {
+    return new Call({ self, peer, rtcConfig, send, iceServers, state: 'calling' });
   }
 
   /** An offer that waits for the user's decision; candidates are kept until then. */
-  static incoming({ self, peer, rtcConfig, send, offer }) {
-    const call = new Call({ self, peer, rtcConfig, send, state: 'ringing' });
+  static incoming({ self, peer, rtcConfig, send, offer, iceServers }) {
+    const call = new Call({ self, peer, rtcConfig, send, iceServers, state: 'ringing' });
     call.#pendingOffer = offer;
     return call;
   }
 
-  constructor({ self, peer, rtcConfig, send, state }) {
+  /**
+   * `rtcConfig`: the RTCConfiguration (or a promise of it); `iceServers` (optional): a function
+   * giving a promise of fresh {iceServers, iceTransportPolicy}, asked before every ICE restart.
+   */
+  constructor({ self, peer, rtcConfig, send, state, iceServers = null }) {
     super();
     this.self = self;
     this.#peer = peer;
     this.#rtcConfig = rtcConfig;
+    this.#iceServers = iceServers;
     this.#send = send;
     this.#polite = !outranks(self, peer);
     this.#state = state;
@@ -128,6 +159,7 @@ export class Call extends Emitter {
     try {
       const config = await this.#rtcConfig;
       if (this.isOver) return;
+      this.#config = config;
       this.#createConnection(config);
       this.#attachChat(this.#pc.createDataChannel(CHANNEL_LABEL));
     } catch (error) {
@@ -142,6 +174,7 @@ export class Call extends Emitter {
     try {
       const config = await this.#rtcConfig;
       if (this.isOver) return;
+      this.#config = config;
       this.#createConnection(config);
       await this.#applyRemote(this.#pendingOffer);
       this.#pendingOffer = null;
@@ -190,8 +223,27 @@ export class Call extends Emitter {
       this.#pendingOffer = offer;
       return;
     }
+    if (!this.#pc && !this.#rebuilding) return;
     try {
-      await this.#applyRemote(offer);
+      if (this.#isNewConnection(offer)) {
+        await this.#replaceConnection(offer);
+      } else if (this.#transportGone) {
+        // An ICE restart of a connection that is dead here: only a new one can carry the chat.
+        await this.#rebuild();
+      } else {
+        // Most likely an ICE restart: our side gathers anew too, so with fresh TURN credentials.
+        // Meanwhile the peer's new candidates wait for its offer.
+        if (this.#iceServers) {
+          this.#refreshingServers = true;
+          try {
+            this.#useIceServers(await this.#iceServers());
+          } finally {
+            this.#refreshingServers = false;
+          }
+          if (this.isOver || !this.#pc) return;
+        }
+        await this.#applyRemote(offer);
+      }
     } catch (error) {
       console.error('textchat: could not apply the peer\'s offer', error);
     }
@@ -204,17 +256,19 @@ export class Call extends Emitter {
       clearTimeout(this.#ringTimer);
       this.#ice.arm();
       await this.#applyRemote(answer);
+      this.#rebuildPending = false;
     } catch (error) {
       console.error('textchat: could not apply the peer\'s answer', error);
       // A late answer to an ICE-restart offer that was replaced since: the next restart follows.
-      if (!this.#ice.everConnected) this.#leave('failed');
+      if (!this.#ice.everConnected && !this.#recovering) this.#leave('failed');
     }
   }
 
   handleCandidate(candidate) {
     if (this.isOver || candidate === null || candidate === undefined) return;
-    // While our (re)offer waits for its answer, the peer's new candidates belong to that answer.
-    if (!this.#pc || !this.#pc.remoteDescription || this.#pc.signalingState === 'have-local-offer') {
+    // While our (re)offer waits for its answer, or a new connection is being made, the peer's new
+    // candidates belong to what comes next.
+    if (!this.#pc || this.#refreshingServers || !this.#pc.remoteDescription || this.#pc.signalingState === 'have-local-offer') {
       this.#pendingCandidates.push(candidate);
       return;
     }
@@ -227,7 +281,7 @@ export class Call extends Emitter {
    * our own reason is the one worth showing.
    */
   handleRemoteEnd(reason) {
-    this.#finish((reason === 'peer-left' && this.#ice?.failingReason()) || reason);
+    this.#finish((reason === 'peer-left' && !this.#recovering && this.#ice?.failingReason()) || reason);
   }
 
   /** The signaling server refused our offer: the callee is not online. */
@@ -238,23 +292,27 @@ export class Call extends Emitter {
   #createConnection(config) {
     const pc = new RTCPeerConnection(config);
     this.#pc = pc;
+    this.#transportGone = false;
     pc.addEventListener('icecandidate', ({ candidate }) => {
       // End-of-candidates is not sent: the tutorial's clients choke on a null candidate.
-      if (candidate && !this.isOver) {
+      if (candidate && !this.isOver && pc === this.#pc) {
         this.#send({ type: 'candidate', name: this.peer, candidate: candidate.toJSON() });
       }
     });
-    pc.addEventListener('negotiationneeded', () => this.#offer());
+    pc.addEventListener('negotiationneeded', () => {
+      if (pc === this.#pc) this.#offer();
+    });
     pc.addEventListener('datachannel', ({ channel }) => {
-      if (channel.label === CHANNEL_LABEL && this.#chat === null) this.#attachChat(channel);
+      if (channel.label === CHANNEL_LABEL && this.#chat === null && pc === this.#pc) this.#attachChat(channel);
     });
     pc.addEventListener('connectionstatechange', () => {
       // ICE trouble is the IceWatch's; this is DTLS failing on a working path.
       const iceUp = pc.iceConnectionState === 'connected' || pc.iceConnectionState === 'completed';
-      if (pc.connectionState === 'failed' && iceUp && !this.isOver) this.#leave('failed');
+      if (pc.connectionState === 'failed' && iceUp && !this.isOver && pc === this.#pc) this.#leave('failed');
     });
     this.#ice = new IceWatch(pc, config);
-    this.#ice.on('hopeless', ({ reason }) => this.#leave(reason));
+    // A new connection made to recover that cannot connect either: the caller tries another.
+    this.#ice.on('hopeless', ({ reason }) => (this.#recovering ? this.#rebuildAsCaller() : this.#leave(reason)));
     this.#ice.on('interrupted', () => this.#interrupted());
     this.#ice.on('lost', () => this.#lost());
     this.#ice.on('restored', () => this.#restored());
@@ -297,19 +355,128 @@ export class Call extends Emitter {
   }
 
   #attachChat(channel) {
-    const chat = new ChatChannel(channel);
+    const chat = new ChatChannel(channel, { seen: this.#seen });
     this.#chat = chat;
     chat.on('open', () => {
-      if (this.isOver) return;
-      this.#setState('connected');
-      this.#reportRoute();
+      if (this.isOver || chat !== this.#chat) return;
+      const carried = this.#carryOver;
+      this.#carryOver = [];
+      chat.resend(carried);
+      if (this.#recovering) {
+        this.#restored(); // over a new connection
+      } else {
+        this.#setState('connected');
+        this.#reportRoute();
+      }
     });
-    chat.on('close', () => {
-      // The peer closed its connection: it hung up, or its page went away. The server's
-      // "leave" may still be on its way; whichever comes first ends the call, alike.
-      if (!this.isOver) this.#finish('peer-left');
-    });
+    chat.on('close', () => this.#chatClosed(chat));
     this.emit('chat', chat);
+  }
+
+  // The channel closed. If the peer closed its connection (it hung up, or its page went away)
+  // the server's "leave" may still be on its way; whichever comes first ends the call, alike.
+  // If the path had failed, the browser gave the connection up: the call goes on over a new one.
+  #chatClosed(chat) {
+    if (this.isOver || chat !== this.#chat) return;
+    const pc = this.#pc;
+    const pathFailed = this.#recovering || pc.connectionState === 'failed'
+      || pc.iceConnectionState === 'failed' || pc.iceConnectionState === 'disconnected';
+    if (!pathFailed) {
+      this.#finish('peer-left');
+      return;
+    }
+    console.info(`textchat: the connection to ${this.peer} died with its path; a new one follows`);
+    this.#transportGone = true;
+    this.#keepUnacknowledged(chat);
+    this.#chat = null;
+    this.#setState('interrupted');
+    this.#startRecoveryLimit();
+    if (this.#caller) this.#rebuildAsCaller();
+  }
+
+  #keepUnacknowledged(chat) {
+    const known = new Set(this.#carryOver.map((message) => message.id));
+    this.#carryOver.push(...chat.unacknowledged().filter((message) => !known.has(message.id)));
+  }
+
+  get #recovering() {
+    return this.#recoveryTimer !== null;
+  }
+
+  #startRecoveryLimit() {
+    if (this.#recoveryTimer === null) {
+      this.#recoveryTimer = setTimeout(() => this.#leave('lost'), RECOVERY_LIMIT_MS);
+    }
+  }
+
+  // The caller makes new connections, with growing pauses, until one connects (or time runs out).
+  #rebuildAsCaller() {
+    if (!this.#caller || this.isOver || this.#rebuildTimer !== null) return;
+    this.#transportGone = true;
+    clearTimeout(this.#restartTimer);
+    const next = () => {
+      if (this.isOver || !this.#recovering) return;
+      const pause = REBUILD_BACKOFF_MS[Math.min(this.#rebuilds + 1, REBUILD_BACKOFF_MS.length - 1)];
+      this.#rebuilds += 1;
+      this.#rebuildTimer = setTimeout(next, pause);
+      this.#rebuild().catch((error) => console.warn('textchat: could not make a new connection', error));
+    };
+    this.#rebuildTimer = setTimeout(next, REBUILD_BACKOFF_MS[0]);
+  }
+
+  /** Closes the current connection (a new one replaces it); what its channel had not delivered is kept. */
+  #dropConnection() {
+    if (this.#chat) this.#keepUnacknowledged(this.#chat);
+    this.#chat = null;
+    this.#ice?.stop();
+    const pc = this.#pc;
+    this.#pc = null;
+    pc?.close();
+  }
+
+  // A new connection of ours, with fresh ICE servers and the same certificate; its offer follows.
+  async #rebuild() {
+    if (this.isOver || this.#rebuilding) return;
+    this.#rebuilding = true;
+    try {
+      console.info(`textchat: making a new connection to ${this.peer} (attempt ${Math.max(this.#rebuilds, 1)})`);
+      this.#dropConnection();
+      const servers = this.#iceServers ? await this.#iceServers() : {};
+      if (this.isOver) return;
+      this.#rebuildPending = true;
+      this.#pendingCandidates = [];
+      this.#createConnection({ ...this.#config, ...servers });
+      this.#attachChat(this.#pc.createDataChannel(CHANNEL_LABEL));
+    } finally {
+      this.#rebuilding = false;
+    }
+  }
+
+  // An offer with another session id than the connection we have: the peer made a new connection.
+  #isNewConnection(offer) {
+    const theirs = sessionIdOf(offer?.sdp);
+    const current = sessionIdOf((this.#pc?.currentRemoteDescription ?? this.#pc?.remoteDescription)?.sdp);
+    return theirs !== null && current !== null && theirs !== current;
+  }
+
+  async #replaceConnection(offer) {
+    // Both made a new connection at once: as with crossing offers, the polite side gives way.
+    if (this.#rebuildPending && !this.#polite) return;
+    console.info(`textchat: ${this.peer} made a new connection; answering it`);
+    this.#rebuildPending = false;
+    this.#rebuilding = true;
+    try {
+      this.#dropConnection();
+      this.#startRecoveryLimit();
+      this.#setState('interrupted');
+      const servers = this.#iceServers ? await this.#iceServers() : {};
+      if (this.isOver) return;
+      this.#createConnection({ ...this.#config, ...servers });
+    } finally {
+      this.#rebuilding = false;
+    }
+    this.#ice.arm();
+    await this.#applyRemote(offer);
   }
 
   #interrupted() {
@@ -319,26 +486,43 @@ export class Call extends Emitter {
   #lost() {
     if (this.isOver) return;
     this.#setState('interrupted');
-    if (this.#recoveryTimer === null) {
-      this.#recoveryTimer = setTimeout(() => this.#leave('lost'), RECOVERY_LIMIT_MS);
-    }
-    if (this.#caller && this.#restartTimer === null) this.#restartIce();
+    this.#startRecoveryLimit();
+    if (this.#caller && this.#restartTimer === null && this.#rebuildTimer === null) this.#restartIce();
   }
 
   // Restarts until the path is back: a restart made while the network (or TURN) is still down
   // finds nothing, so it is repeated with growing pauses. An offer that got no answer in time
   // (the peer's signaling was down too) is rolled back and replaced.
   async #restartIce() {
-    if (this.isOver || this.#state !== 'interrupted') return;
+    // A connection that is dead, or new and still being made (a recovery of its own), is not restarted.
+    if (this.isOver || this.#state !== 'interrupted' || this.#transportGone || this.#rebuildTimer !== null
+      || !this.#ice?.everConnected) return;
     const pause = RESTART_BACKOFF_MS[Math.min(this.#restarts, RESTART_BACKOFF_MS.length - 1)];
     this.#restarts += 1;
     this.#restartTimer = setTimeout(() => this.#restartIce(), pause);
     try {
+      // The credentials the call started with may have expired since: a restart gathers anew.
+      if (this.#iceServers) this.#useIceServers(await this.#iceServers());
+      if (this.isOver || this.#state !== 'interrupted' || !this.#pc || this.#transportGone) return;
       if (this.#pc.signalingState === 'have-local-offer') await this.#pc.setLocalDescription({ type: 'rollback' });
       console.info(`textchat: restarting ICE with ${this.peer} (attempt ${this.#restarts})`);
       this.#ice.restart();
     } catch (error) {
       console.warn('textchat: could not restart ICE', error);
+    }
+  }
+
+  #useIceServers({ iceServers, iceTransportPolicy }) {
+    if (!this.#pc) return;
+    // The rest as it is: certificates, bundle and mux policies cannot change (both browsers refuse
+    // a configuration that leaves the certificates out).
+    const config = this.#pc.getConfiguration();
+    config.iceServers = iceServers;
+    if (iceTransportPolicy) config.iceTransportPolicy = iceTransportPolicy;
+    try {
+      this.#pc.setConfiguration(config);
+    } catch (error) {
+      console.warn('textchat: could not use fresh ICE servers; restarting with the old ones', error);
     }
   }
 
@@ -353,15 +537,19 @@ export class Call extends Emitter {
   #stopRecovery() {
     clearTimeout(this.#restartTimer);
     clearTimeout(this.#recoveryTimer);
+    clearTimeout(this.#rebuildTimer);
     this.#restartTimer = null;
     this.#recoveryTimer = null;
+    this.#rebuildTimer = null;
     this.#restarts = 0;
+    this.#rebuilds = 0;
   }
 
   // Right after connecting, the remote end may still be a peer-reflexive candidate whose address
   // the browser hides; its signaled candidate usually arrives within a second, so look again.
   async #reportRoute(attempt = 0) {
     try {
+      if (!this.#pc) return;
       const route = selectedRoute(await this.#pc.getStats());
       if (this.isOver) return;
       if (route) this.emit('route', route);
@@ -395,6 +583,12 @@ export class Call extends Emitter {
     this.#state = state;
     this.emit('state', state);
   }
+}
+
+/** The session id of an SDP's o= line (RFC 4566): the same for every offer of one connection. */
+export function sessionIdOf(sdp) {
+  const match = typeof sdp === 'string' ? /^o=\S+ (\S+) /m.exec(sdp) : null;
+  return match ? match[1] : null;
 }
 
 /** The ICE candidate pair in use, from getStats(): {local, remote}, each {address, port, protocol, type}. */

@@ -14,14 +14,20 @@ function newMessageId() {
 /**
  * Wraps one RTCDataChannel. Events: `open`, `close`, `message` ({id, text, ts}),
  * `ack` ({id}), `verify` (a `verify-*` message of the safety-code exchange, as parsed; safety.js).
+ * `seen` (optional) holds the ids of messages already received in this conversation, over
+ * earlier channels too: one sent again is acknowledged again but not shown twice.
  */
 export class ChatChannel extends Emitter {
   #channel;
   #decoder = new TextDecoder();
+  #seen;
+  /** id → message sent and not acknowledged yet. */
+  #unacknowledged = new Map();
 
-  constructor(channel) {
+  constructor(channel, { seen = new Set() } = {}) {
     super();
     this.#channel = channel;
+    this.#seen = seen;
     channel.binaryType = 'arraybuffer';
     channel.addEventListener('open', () => this.emit('open'));
     channel.addEventListener('close', () => this.emit('close'));
@@ -37,7 +43,23 @@ export class ChatChannel extends Emitter {
     if (!this.isOpen) throw new Error('the chat channel is not open');
     const message = { type: 'text', id: newMessageId(), text, ts: Date.now() };
     this.#channel.send(JSON.stringify(message));
+    this.#unacknowledged.set(message.id, message);
     return { id: message.id, text: message.text, ts: message.ts };
+  }
+
+  /** Messages sent on this channel that the peer has not acknowledged ({id, text, ts}), oldest first. */
+  unacknowledged() {
+    return [...this.#unacknowledged.values()].map(({ id, text, ts }) => ({ id, text, ts }));
+  }
+
+  /** Sends again, with their ids, messages that an earlier channel could not deliver. */
+  resend(messages) {
+    if (!this.isOpen) return;
+    for (const { id, text, ts } of messages) {
+      const message = { type: 'text', id, text, ts };
+      this.#channel.send(JSON.stringify(message));
+      this.#unacknowledged.set(id, message);
+    }
   }
 
   /** Sends a message of the safety-code exchange (an object whose type starts with `verify-`). */
@@ -56,9 +78,14 @@ export class ChatChannel extends Emitter {
       const id = typeof message.id === 'string' ? message.id : null;
       const ts = Number.isFinite(message.ts) ? message.ts : Date.now();
       if (id !== null && this.isOpen) this.#channel.send(JSON.stringify({ type: 'ack', id }));
+      if (id !== null && this.#seen.has(id)) return; // sent again after a reconnection: shown already
+      if (id !== null) this.#seen.add(id);
       this.emit('message', { id, text: message.text, ts });
     } else if (message?.type === 'ack') {
-      if (typeof message.id === 'string') this.emit('ack', { id: message.id });
+      if (typeof message.id === 'string') {
+        this.#unacknowledged.delete(message.id);
+        this.emit('ack', { id: message.id });
+      }
     } else if (typeof message?.type === 'string' && message.type.startsWith('verify-')) {
       this.emit('verify', message);
     } else if (message !== null && typeof message.type === 'string') {

@@ -21,6 +21,8 @@ export class Session extends Emitter {
   #name = null;
   #token = null;
   #rtcConfig = { iceServers: [] };
+  /** When the servers in #rtcConfig were handed out (Date.now()): their TURN credentials age. */
+  #rtcConfigAt = 0;
   /** nameKey → the server's spelling. */
   #online = new Map();
   /** nameKey of the peer → Call. */
@@ -42,9 +44,21 @@ export class Session extends Emitter {
     return this.#name !== null;
   }
 
-  /** The ICE servers (and transport policy) of the last successful login. */
+  /** The ICE servers (and transport policy) of the last successful login or `ice-servers` reply. */
   get rtcConfig() {
     return this.#rtcConfig;
+  }
+
+  /** How long ago (ms) the server handed out the servers in `rtcConfig`. */
+  rtcConfigAge(now = Date.now()) {
+    return now - this.#rtcConfigAt;
+  }
+
+  /** An `ice-servers` reply: the same servers with fresh TURN credentials replace the ones we had. */
+  applyIceServers(reply, now = Date.now()) {
+    if (!this.signedIn || !Array.isArray(reply?.iceServers)) return;
+    this.#rtcConfig = rtcConfigFrom(reply);
+    this.#rtcConfigAt = now;
   }
 
   // --- identity -----------------------------------------------------------------------------
@@ -81,6 +95,7 @@ export class Session extends Emitter {
       this.#name = typeof reply.name === 'string' ? reply.name : (this.#name ?? this.#requestedName);
       this.#token = typeof reply.token === 'string' ? reply.token : null;
       this.#rtcConfig = rtcConfigFrom(reply);
+      this.#rtcConfigAt = Date.now();
       this.#emitIdentity();
       this.#replaceOnline(Array.isArray(reply.users) ? reply.users : []);
       const total = Number.isInteger(reply.usersTotal) ? reply.usersTotal : null;

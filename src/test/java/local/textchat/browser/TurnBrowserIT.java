@@ -239,6 +239,121 @@ class TurnBrowserIT {
         }
     }
 
+    /**
+     * A TURN server that stays away longer than a restart or two: Firefox then gives the whole
+     * connection up (ICE fails, and its DTLS transport and chat channel close with it); the call
+     * goes on over a new connection once TURN is back, in both browsers, and the message written
+     * during the outage arrives exactly once.
+     */
+    @ParameterizedTest(name = "in {0}")
+    @EnumSource(Kind.class)
+    void aCallSurvivesALongTurnOutage(Kind kind) throws InterruptedException {
+        coturn = Coturn.start();
+        browser.settings(turnSettings(coturn.url("udp"), coturn.secret(), "relay"));
+        ChatTab alice = signedIn(kind, "alice");
+        ChatTab bob = signedIn(kind, "bob");
+        callAndMeasureSetUp(alice, bob);
+        alice.send("before the outage");
+        bob.awaitMessage("before the outage", false);
+        alice.awaitDelivered("before the outage");
+
+        coturn.kill();
+        alice.awaitCallState("interrupted");
+        alice.send("written during the outage");
+        Thread.sleep(15_000); // several restarts find no relay; Firefox fails ICE and closes the channel
+        double restarted = System.currentTimeMillis();
+        coturn.restart();
+        Duration recovery = Duration.ofSeconds(30);
+        alice.await("call state connected after a long outage", recovery, d -> "connected".equals(d.callState()));
+        bob.await("call state connected after a long outage", recovery, d -> "connected".equals(d.callState()));
+        report(kind + ", recovery after a 15 s outage (launch to both connected)",
+                Math.round(System.currentTimeMillis() - restarted));
+        System.out.printf("TURN timing: %s, new connections made during the outage: %d (none: ICE restarts were enough)%n",
+                kind, browser.consoleLog().stream().filter(line -> line.contains("making a new connection to bob")).count());
+        alice.awaitNoticeContaining("Reconnected to bob.");
+
+        bob.awaitMessage("written during the outage", false);
+        alice.awaitDelivered("written during the outage");
+        alice.send("after the outage");
+        bob.awaitMessage("after the outage", false);
+        bob.send("still here");
+        alice.awaitMessage("still here", false);
+        bob.awaitDelivered("still here");
+        assertEquals(1L, timesShown(bob, "written during the outage"), "shown once, however often it was sent");
+        assertEquals(1L, timesShown(bob, "before the outage"));
+        assertEquals("connected", bob.callState());
+    }
+
+    /**
+     * TURN credentials expire ({@code textchat.turnTtlSeconds}, 20 s here); coturn refuses them
+     * afterwards. A call that outlives them and then loses its relay (coturn restarted) comes back
+     * because both ends fetch fresh ICE servers before gathering anew.
+     */
+    @ParameterizedTest(name = "in {0}")
+    @EnumSource(Kind.class)
+    void aCallOutlivesItsTurnCredentials(Kind kind) throws InterruptedException {
+        coturn = Coturn.start();
+        Map<String, String> settings = turnSettings(coturn.url("udp"), coturn.secret(), "relay");
+        settings.put("textchat.turnTtlSeconds", "20");
+        browser.settings(settings);
+        ChatTab alice = signedIn(kind, "alice");
+        ChatTab bob = signedIn(kind, "bob");
+        long expiresBy = System.currentTimeMillis() / 1000 + 21;
+        callAndMeasureSetUp(alice, bob);
+        alice.send("with the first credentials");
+        bob.awaitMessage("with the first credentials", false);
+        for (ChatTab tab : List.of(alice, bob)) {
+            assertTrue(credentialExpiry(tab) <= expiresBy, tab.name() + " started with the login's credentials");
+        }
+
+        long wait = expiresBy * 1000 + 1_000 - System.currentTimeMillis();
+        if (wait > 0) {
+            Thread.sleep(wait); // the credentials every connection holds have now expired
+        }
+        long killed = System.currentTimeMillis() / 1000;
+        coturn.kill();
+        alice.awaitCallState("interrupted");
+        coturn.restart();
+        Duration recovery = Duration.ofSeconds(30);
+        alice.await("call state connected with fresh credentials", recovery, d -> "connected".equals(d.callState()));
+        bob.await("call state connected with fresh credentials", recovery, d -> "connected".equals(d.callState()));
+        for (ChatTab tab : List.of(alice, bob)) {
+            assertTrue(credentialExpiry(tab) > killed, tab.name() + " gathered with credentials minted after the old expired");
+        }
+        long asked = browser.server().recorder().frames().stream()
+                .filter(frame -> frame.direction() == WireRecorder.Direction.TO_SERVER && frame.text() != null)
+                .filter(frame -> frame.text().contains("\"ice-servers\"")).count();
+        assertTrue(asked >= 2, "both asked for fresh ICE servers: " + asked + " requests");
+        alice.send("with fresh credentials");
+        bob.awaitMessage("with fresh credentials", false);
+        bob.send("heard you");
+        alice.awaitMessage("heard you", false);
+        for (ChatTab tab : List.of(alice, bob)) {
+            assertEquals("relay", tab.selectedPair().get("local").get("candidateType"), tab.name());
+        }
+    }
+
+    /** The expiry (unix seconds) of the TURN credentials the tab's newest connection is configured with. */
+    private static long credentialExpiry(ChatTab tab) {
+        Object username = tab.script("""
+                const pcs = window.__textchatTest.peerConnections;
+                const servers = pcs[pcs.length - 1].getConfiguration().iceServers;
+                const turn = servers.find((s) => s.username);
+                return turn ? turn.username : null;
+                """);
+        assertNotNull(username, tab.name() + " has no TURN credentials");
+        String text = username.toString();
+        return Long.parseLong(text.substring(0, text.indexOf(':')));
+    }
+
+    private static long timesShown(ChatTab tab, String text) {
+        Object count = tab.script("""
+                return [...document.querySelectorAll('[data-testid=message-text]')]
+                    .filter((node) => node.textContent === arguments[0]).length;
+                """, text);
+        return ((Number) count).longValue();
+    }
+
     /** The a=ice-ufrag of every offer sent to the server, in order. */
     private List<String> offeredIceUfrags() {
         return browser.server().recorder().frames().stream()
