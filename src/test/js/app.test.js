@@ -3,23 +3,24 @@ import assert from 'node:assert/strict';
 
 import { createApp } from '../../main/webapp/js/app.js';
 import { translator } from '../../main/webapp/js/i18n.js';
+import { Emitter } from '../../main/webapp/js/emitter.js';
 import { FakeCall, FakeChat, FakeSignaling, fakeCalls, fakeUI } from './fakes.js';
 
 const OFFER = { type: 'offer', sdp: 'v=0 offer' };
 const ANSWER = { type: 'answer', sdp: 'v=0 answer' };
 
 /** One person's page: the app with a fake server connection, UI and calls. */
-function page() {
+function page({ notifier = null, ringer = null } = {}) {
   const signaling = new FakeSignaling();
   const ui = fakeUI();
   const calls = fakeCalls();
-  const app = createApp({ signaling, ui, t: translator('en'), calls });
+  const app = createApp({ signaling, ui, t: translator('en'), calls, notifier, ringer });
   return { signaling, ui, calls, app, session: app.session };
 }
 
 /** A page signed in as `name`, its UI record cleared. */
-function signedIn(name = 'alice', { users = [], token = 'tok-1', ...reply } = {}) {
-  const p = page();
+function signedIn(name = 'alice', { users = [], token = 'tok-1', notifier, ringer, ...reply } = {}) {
+  const p = page({ notifier, ringer });
   p.ui.emit('signin', name);
   p.signaling.server('login', { success: true, name, users, token, ...reply });
   p.ui.clear();
@@ -41,8 +42,8 @@ function inCallWith(peer, { name = 'alice', state = 'connected' } = {}) {
 }
 
 /** A page that `from` is calling; the prompt is up. */
-function rungBy(from, { name = 'alice' } = {}) {
-  const p = signedIn(name, { users: [from] });
+function rungBy(from, { name = 'alice', notifier, ringer } = {}) {
+  const p = signedIn(name, { users: [from], notifier, ringer });
   p.signaling.server('offer', { name: from, offer: OFFER });
   const call = p.calls.made.at(-1);
   p.ui.clear();
@@ -56,7 +57,9 @@ test('nothing happens until the app is started; then the form shows and signalin
   assert.deepEqual(ui.calls, []);
   assert.equal(signaling.started, false);
   app.start();
-  assert.deepEqual(ui.calls, [['showSignIn']]);
+  assert.deepEqual(ui.calls, [
+    ['setNotifications', { permission: 'unsupported', hidePreviews: false }], ['setRingMuted', false], ['showSignIn'],
+  ]);
   assert.equal(signaling.started, true);
 });
 
@@ -541,4 +544,105 @@ test('restarts at the same time share one request; without a reply they keep the
   // The next one asks again.
   call.iceServers();
   assert.equal(signaling.sentOfType('ice-servers').length, 2);
+});
+
+// --- alerts: the ring, and notifications while in the background ------------------------------
+
+/** A notifier and a ringer that record what they were told (notify.js and ring.js themselves: alerts.test.js). */
+function alerts() {
+  const told = [];
+  const notifier = new Emitter();
+  Object.assign(notifier, {
+    permission: 'default',
+    hidePreviews: false,
+    incomingCall: (peer) => told.push(['incomingCall', peer]),
+    message: (peer, text) => told.push(['message', peer, text]),
+    clear: (peer) => told.push(['clear', peer]),
+    enable: async () => {
+      told.push(['enable']);
+      notifier.permission = 'granted';
+      return 'granted';
+    },
+  });
+  const ringer = {
+    muted: false,
+    unlock: () => told.push(['unlock']),
+    start: () => told.push(['ring']),
+    stop: () => told.push(['stop ring']),
+  };
+  return { told, notifier, ringer };
+}
+
+test('an incoming call rings and is told of; answering it stops both', () => {
+  const { told, notifier, ringer } = alerts();
+  const { ui } = rungBy('bob', { notifier, ringer });
+  assert.deepEqual(told.filter(([what]) => what !== 'unlock'), [['ring'], ['incomingCall', 'bob']]);
+  told.length = 0;
+  ui.emit('accept');
+  assert.deepEqual(told, [['stop ring'], ['clear', 'bob']]);
+});
+
+test('a declined call, or one the caller gave up, stops ringing too; a crossing call never rang', () => {
+  for (const end of ['decline', 'leave']) {
+    const { told, notifier, ringer } = alerts();
+    const { ui, signaling } = rungBy('bob', { notifier, ringer });
+    told.length = 0;
+    if (end === 'decline') ui.emit('decline');
+    else signaling.server('leave', { name: 'bob' });
+    assert.deepEqual(told, [['stop ring'], ['clear', 'bob']], end);
+  }
+  const { told, notifier, ringer } = alerts();
+  const { ui, signaling } = signedIn('alice', { users: ['bob'], notifier, ringer });
+  ui.emit('call', 'bob');
+  signaling.server('offer', { name: 'bob', offer: OFFER }); // glare: alice wins, bob answers hers
+  assert.deepEqual(told.filter(([what]) => what === 'ring' || what === 'incomingCall'), []);
+});
+
+test('a message from the peer is told of (the notifier decides whether the tab is hidden)', () => {
+  const { told, notifier, ringer } = alerts();
+  const p = signedIn('alice', { users: ['bob'], notifier, ringer });
+  p.ui.emit('call', 'bob');
+  const call = p.calls.made.at(-1);
+  const chat = new FakeChat();
+  call.emit('chat', chat);
+  chat.emit('message', { id: 'm1', text: 'hi alice', ts: 1 });
+  assert.deepEqual(told.at(-1), ['message', 'bob', 'hi alice']);
+});
+
+test('a clicked call notification brings the prompt back; a message one, the conversation', () => {
+  const { notifier, ringer } = alerts();
+  const { ui } = rungBy('bob', { notifier, ringer });
+  notifier.emit('open', { peer: 'bob', kind: 'call' });
+  assert.deepEqual(ui.last('showIncoming'), ['bob']);
+  notifier.emit('open', { peer: 'carol', kind: 'message' });
+  assert.deepEqual(ui.last('focusConversation'), []);
+});
+
+test('notifications are asked for only from the person\'s click; the ring is unlocked by a click', async () => {
+  const { told, notifier, ringer } = alerts();
+  const { app, ui } = page({ notifier, ringer });
+  app.start();
+  assert.deepEqual(ui.last('setNotifications'), [{ permission: 'default', hidePreviews: false }]);
+  assert.deepEqual(told, [], 'nothing asked at load');
+  ui.emit('signin', 'alice');
+  assert.deepEqual(told, [['unlock']]);
+  ui.emit('notify-enable');
+  await new Promise((resolve) => setImmediate(resolve));
+  assert.deepEqual(told.at(-1), ['enable']);
+  assert.deepEqual(ui.last('setNotifications'), [{ permission: 'granted', hidePreviews: false }]);
+  ui.emit('notify-previews', true);
+  assert.equal(notifier.hidePreviews, true);
+  ui.emit('ring-mute', true);
+  assert.equal(ringer.muted, true);
+  assert.deepEqual(ui.last('setRingMuted'), [true]);
+});
+
+test('a page that never reached the server says it has no connection', () => {
+  const { ui, signaling } = page();
+  signaling.server('state', { state: 'connecting' });
+  signaling.server('state', { state: 'reconnecting', retryInMs: 1000 });
+  assert.deepEqual(ui.last('setConnection'), ['offline', 'No connection to the server. Trying again…']);
+  signaling.server('state', { state: 'open' });
+  signaling.server('state', { state: 'reconnecting', retryInMs: 1000 });
+  assert.deepEqual(ui.last('setConnection'), ['reconnecting', 'Connection lost. Reconnecting…']);
 });

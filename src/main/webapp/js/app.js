@@ -27,11 +27,16 @@ const realCalls = {
  * (a translator) together. `calls` makes the calls ({outgoing, incoming}, as Call's); the
  * session is a fresh one unless given. `identity` (identity.js) gives calls our certificate and
  * remembers verified peers; without one (null) calls use a throwaway certificate and show no
- * safety code. Returns {session, call(), start()}: `call()` is the call
+ * safety code. `notifier` (notify.js) and `ringer` (ring.js), when given, tell of a call or a
+ * message while the page is in the background, and ring for incoming calls. Returns {session, call(), start()}: `call()` is the call
  * that is ringing, being placed or live (null if none), `start()` shows the sign-in form and
  * opens the connection.
  */
-export function createApp({ signaling, ui, t, session = new Session(), calls = realCalls, identity = null }) {
+export function createApp({
+  signaling, ui, t, session = new Session(), calls = realCalls, identity = null, notifier = null, ringer = null,
+}) {
+  let reached = false;         // the server was reached since the page loaded
+  let ringing = null;          // the incoming call the ring and its notification are for
   let lost = false;            // the connection dropped after we were online
   let signInAfterCall = null;  // a refused resume, shown once the live call is over
   /** Call → its Verification (made when its chat channel is). */
@@ -57,8 +62,12 @@ export function createApp({ signaling, ui, t, session = new Session(), calls = r
     if (state === 'connecting') {
       ui.setConnection('connecting', t('conn.connecting'));
     } else if (state === 'open') {
+      reached = true;
       if (session.signedIn) ui.setConnection('reconnecting', t('conn.reconnecting'));
       else ui.setConnection('open', t('conn.open'));
+    } else if (state === 'reconnecting' && !reached) {
+      // Never reached (offline, or the server is down): the page itself may come from the cache.
+      ui.setConnection('offline', t('conn.offline'));
     } else if (state === 'reconnecting') {
       ui.setConnection('reconnecting', t('conn.reconnecting'));
       if (session.signedIn && !lost) {
@@ -77,6 +86,7 @@ export function createApp({ signaling, ui, t, session = new Session(), calls = r
 
   signaling.on('login', (reply) => {
     const outcome = session.applyLogin(reply);
+    reached = true;
     if (outcome.success) {
       signInAfterCall = null;
       // Read (or make) our certificate now, so that the first call need not wait for it.
@@ -193,6 +203,9 @@ export function createApp({ signaling, ui, t, session = new Session(), calls = r
       incoming.accept();
     } else {
       ui.showIncoming(from);
+      ringing = incoming;
+      ringer?.start();
+      notifier?.incomingCall(from);
     }
   }
 
@@ -220,6 +233,12 @@ export function createApp({ signaling, ui, t, session = new Session(), calls = r
     session.addCall(call);
     ui.setCall(call.state, call.peer);
     call.on('state', (state) => {
+      if (call === ringing && state !== 'ringing') {
+        // The ring and the call's notification last as long as it rings, however that ends.
+        ringing = null;
+        ringer?.stop();
+        notifier?.clear(call.peer);
+      }
       if (state !== 'ended') ui.setCall(state, call.peer);
     });
     call.on('peer', () => {
@@ -236,7 +255,10 @@ export function createApp({ signaling, ui, t, session = new Session(), calls = r
         else ui.setComposerEnabled(true);
       });
       chat.on('close', () => ui.setComposerEnabled(false));
-      chat.on('message', (message) => ui.addMessage({ ...message, own: false, author: call.peer }));
+      chat.on('message', (message) => {
+        ui.addMessage({ ...message, own: false, author: call.peer });
+        notifier?.message(call.peer, message.text);
+      });
       chat.on('ack', ({ id }) => ui.markDelivered(id));
     });
     call.on('ended', ({ reason }) => callEnded(call, reason));
@@ -319,6 +341,7 @@ export function createApp({ signaling, ui, t, session = new Session(), calls = r
   // --- what the person does ----------------------------------------------------------------
 
   ui.on('signin', (name) => {
+    ringer?.unlock(); // a click: the browser lets the page make sound from now on
     session.requestSignIn(name);
     ui.setSigningIn(true);
     ui.setSignInError('');
@@ -342,6 +365,31 @@ export function createApp({ signaling, ui, t, session = new Session(), calls = r
   });
 
   ui.on('hangup', () => current()?.hangUp());
+
+  // --- alerts: notifications while in the background, and the ring --------------------------
+
+  const showAlerts = () => ui.setNotifications({
+    permission: notifier?.permission ?? 'unsupported', hidePreviews: notifier?.hidePreviews ?? false,
+  });
+  ui.on('notify-enable', () => {
+    ringer?.unlock();
+    notifier?.enable().then(showAlerts);
+  });
+  ui.on('notify-previews', (hide) => {
+    if (notifier) notifier.hidePreviews = hide;
+    showAlerts();
+  });
+  ui.on('ring-mute', (muted) => {
+    ringer?.unlock();
+    if (ringer) ringer.muted = muted;
+    ui.setRingMuted(muted);
+  });
+  // A notification was clicked: the call it told of waits for an answer, or the chat is there.
+  notifier?.on('open', ({ peer, kind }) => {
+    const call = callFor(peer);
+    if (kind === 'call' && call?.state === 'ringing') ui.showIncoming(call.peer);
+    else ui.focusConversation();
+  });
 
   const verificationOfCall = () => {
     const call = current();
@@ -371,6 +419,8 @@ export function createApp({ signaling, ui, t, session = new Session(), calls = r
     session,
     call: current,
     start() {
+      showAlerts();
+      ui.setRingMuted(ringer?.muted ?? false);
       ui.showSignIn();
       signaling.start();
     },

@@ -1,7 +1,10 @@
-// The page's entry point: the real browser pieces (socket, DOM, language), handed to the app.
+// The page's entry point: the real browser pieces (socket, DOM, language, notifications, sound),
+// handed to the app; and the service worker that keeps the page usable offline.
 import { createApp } from './app.js';
 import { Identity, indexedDbStore, memoryStore } from './identity.js';
 import { pickLanguage, translator, translatePage } from './i18n.js';
+import { Notifier } from './notify.js';
+import { Ringer } from './ring.js';
 import { Session } from './session.js';
 import { Signaling, signalingUrl } from './signaling.js';
 import { UI } from './ui.js';
@@ -17,4 +20,11 @@ createApp({
   session: new Session(),
   // Without IndexedDB (some private modes) the identity lasts as long as the page.
   identity: new Identity(globalThis.indexedDB ? indexedDbStore() : memoryStore()),
+  notifier: new Notifier({ win: window, doc: document, t }),
+  ringer: new Ringer(window),
 }).start();
+
+// Service workers need a secure page (https, or localhost); elsewhere the page works without one.
+if ('serviceWorker' in navigator) {
+  navigator.serviceWorker.register('sw.js').catch((error) => console.warn('textchat: no offline copy of the page', error));
+}

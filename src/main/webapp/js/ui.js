@@ -17,7 +17,8 @@ const SEARCH_DELAY_MS = 250;
 
 /**
  * Events: `signin` (name), `call` (name), `accept`, `decline`, `hangup`, `send` (text), `search`
- * (prefix), and for the safety code `verify-peer`, `forget-peer`, `accept-change`.
+ * (prefix), for the safety code `verify-peer`, `forget-peer`, `accept-change`, and for alerts
+ * `notify-enable`, `notify-previews` (hide: boolean), `ring-mute` (muted: boolean).
  */
 export class UI extends Emitter {
   #t;
@@ -76,6 +77,14 @@ export class UI extends Emitter {
       safetyVerify: byId('safety-verify'),
       safetyAccept: byId('safety-accept'),
       safetyForget: byId('safety-forget'),
+      alerts: byId('alerts'),
+      notifyEnable: byId('notify-enable'),
+      notifyState: byId('notify-state'),
+      notifyPreviews: byId('notify-previews'),
+      notifyPreviewsLabel: byId('notify-previews-label'),
+      ringToggle: byId('ring-toggle'),
+      incomingMute: byId('incoming-mute'),
+      favicon: byId('favicon'),
     };
     this.#bindControls(doc);
   }
@@ -113,6 +122,12 @@ export class UI extends Emitter {
     el.safetyForget.addEventListener('click', () => this.emit('forget-peer'));
     el.safetyAccept.addEventListener('click', () => this.emit('accept-change'));
     el.decline.addEventListener('click', () => this.emit('decline'));
+    el.notifyEnable.addEventListener('click', () => this.emit('notify-enable'));
+    el.notifyPreviews.addEventListener('change', () => this.emit('notify-previews', el.notifyPreviews.checked));
+    // The same setting twice: in the bar, and in the incoming-call prompt (modal: the bar is out of reach).
+    for (const toggle of [el.ringToggle, el.incomingMute]) {
+      toggle.addEventListener('click', () => this.emit('ring-mute', toggle.getAttribute('aria-pressed') !== 'true'));
+    }
     // Escape on the incoming-call dialog means "no".
     el.incoming.addEventListener('cancel', (event) => {
       event.preventDefault();
@@ -178,7 +193,35 @@ export class UI extends Emitter {
     const wasHidden = this.#el.mainView.hidden;
     this.#el.signinView.hidden = true;
     this.#el.mainView.hidden = false;
+    this.#el.alerts.hidden = false;
     if (wasHidden) this.#el.callName.focus();
+  }
+
+  // --- alerts: notifications and the ring -------------------------------------------------
+
+  /**
+   * permission: `default` (offer to turn them on), `granted`, `denied` (say how to change it),
+   * `unsupported` (say nothing); hidePreviews: the option's state.
+   */
+  setNotifications({ permission, hidePreviews }) {
+    const el = this.#el;
+    el.notifyEnable.hidden = permission !== 'default';
+    el.notifyPreviewsLabel.hidden = permission !== 'granted';
+    el.notifyPreviews.checked = hidePreviews;
+    const said = permission === 'granted' || permission === 'denied';
+    el.notifyState.hidden = !said;
+    el.notifyState.dataset.permission = permission;
+    el.notifyState.textContent = said ? this.#t(`alerts.${permission}`) : '';
+  }
+
+  setRingMuted(muted) {
+    for (const toggle of [this.#el.ringToggle, this.#el.incomingMute]) toggle.setAttribute('aria-pressed', String(muted));
+  }
+
+  /** Brings the composer forward (a message notification was clicked). */
+  focusConversation() {
+    if (!this.#el.input.disabled) this.#el.input.focus();
+    else this.#el.messages.focus();
   }
 
   // --- people -----------------------------------------------------------------------------
@@ -403,6 +446,9 @@ export class UI extends Emitter {
     this.#unread = count;
     const title = this.#t('app.title');
     document.title = count > 0 ? `(${count}) ${title}` : title;
+    // The tab's icon carries a red dot while something is unread.
+    this.#el.favicon.setAttribute('href', count > 0 ? 'img/icon-unread.svg' : 'img/icon.svg');
+    this.#el.favicon.dataset.unread = String(count);
   }
 }
 

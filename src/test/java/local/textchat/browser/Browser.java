@@ -27,8 +27,8 @@ interface Browser extends AutoCloseable {
 
     /**
      * Runs in every page before its own scripts: lets a test read the page's RTCPeerConnections
-     * (getStats) and when they changed state, and what the page's Content-Security-Policy
-     * blocked, without the app exposing any of it.
+     * (getStats) and when they changed state, what the page's Content-Security-Policy blocked,
+     * and the notifications and audio contexts it made, without the app exposing any of it.
      */
     String PAGE_PROBE = """
             (() => {
@@ -36,7 +36,26 @@ interface Browser extends AutoCloseable {
               // When each connection was made and changed state (epoch ms, comparable across tabs).
               const events = [];
               const cspViolations = [];
-              Object.defineProperty(window, '__textchatTest', { value: { peerConnections, events, cspViolations } });
+              // The system notifications the page made (title, options, the object itself) and its
+              // audio contexts: the browser really makes them; the test only keeps a hand on them.
+              const notifications = [];
+              const audioContexts = [];
+              Object.defineProperty(window, '__textchatTest',
+                  { value: { peerConnections, events, cspViolations, notifications, audioContexts } });
+              const keep = (name, list, record) => {
+                const Native = window[name];
+                if (!Native) return;
+                window[name] = new Proxy(Native, {
+                  construct(target, args, newTarget) {
+                    const made = Reflect.construct(target, args, newTarget);
+                    list.push(record(made, args));
+                    return made;
+                  },
+                });
+              };
+              keep('Notification', notifications, (made, [title, options = {}]) => ({
+                title, tag: options.tag, body: options.body, hidden: document.hidden, at: Date.now(), made }));
+              keep('AudioContext', audioContexts, (made) => made);
               document.addEventListener('securitypolicyviolation',
                   (e) => cspViolations.push(`${e.violatedDirective} blocked ${e.blockedURI || 'inline'}`));
               const Native = window.RTCPeerConnection;

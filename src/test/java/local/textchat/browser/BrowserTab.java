@@ -37,7 +37,16 @@ interface BrowserTab {
     /** The messages of the dialogs (alert, confirm, prompt) the page opened, as far as the browser tells. */
     java.util.List<String> dialogsOpened();
 
-    /** What the tab shows, as PNG. */
+    /** The browser lets this tab's origin show notifications, as if the person had clicked "Allow". */
+    void grantNotifications();
+
+    /** Opens a blank tab in front of this one, in the same window: this page is now in the background. */
+    void coverWithAnotherTab();
+
+    /** Closes the tab {@link #coverWithAnotherTab} opened: this page is in front again. */
+    void uncover();
+
+        /** What the tab shows, as PNG. */
     byte[] screenshot();
 
     void close();

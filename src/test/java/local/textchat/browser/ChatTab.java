@@ -233,6 +233,79 @@ final class ChatTab {
         tab.typeAndEnter(byTestIdCss("call-name"), name);
     }
 
+    // --- alerts: notifications and the ring -------------------------------------------
+
+    /** The browser allows notifications (as the person's "Allow" would); the page does not know yet. */
+    void grantNotifications() {
+        tab.grantNotifications();
+    }
+
+    /** Clicks "Turn on notifications". */
+    void enableNotifications() {
+        tab.click(byTestIdCss("notify-enable"));
+    }
+
+    /** What the page says of notifications ({@code granted}, {@code denied}), or null while it offers to turn them on. */
+    String notificationState() {
+        Element state = element("notify-state");
+        return state.isDisplayed() ? state.getAttribute("data-permission") : null;
+    }
+
+    /** Another tab of the same window comes to the front: this page is in the background. */
+    void putInBackground() {
+        tab.coverWithAnotherTab();
+    }
+
+    void bringToFront() {
+        tab.uncover();
+    }
+
+    boolean hidden() {
+        return Boolean.TRUE.equals(tab.script("return document.hidden;"));
+    }
+
+    /** The notifications the page made so far: {title, tag, body, hidden (whether the page was)}. */
+    @SuppressWarnings("unchecked")
+    List<Map<String, Object>> notificationsMade() {
+        return (List<Map<String, Object>>) tab.script("""
+                return window.__textchatTest.notifications.map(({ title, tag, body, hidden }) => ({ title, tag, body, hidden }));
+                """);
+    }
+
+    /** Clicks the newest notification titled {@code title}, as the person would on the system's. */
+    void clickNotification(String title) {
+        Object clicked = tab.script("""
+                const made = window.__textchatTest.notifications.filter((n) => n.title === arguments[0]).at(-1);
+                if (!made) return false;
+                made.made.dispatchEvent(new Event('click'));
+                return true;
+                """, title);
+        if (!Boolean.TRUE.equals(clicked)) {
+            throw new AssertionError("no notification titled \"" + title + "\" to click");
+        }
+    }
+
+    /** The states of the audio contexts the page made ({@code running}, {@code suspended}, {@code closed}). */
+    @SuppressWarnings("unchecked")
+    List<String> audioStates() {
+        return (List<String>) tab.script("return window.__textchatTest.audioContexts.map((c) => c.state);");
+    }
+
+    /** Clicks "Mute ring" (a toggle; the prompt's own while a call waits); returns whether it is now pressed. */
+    boolean toggleRingMute() {
+        tab.click(byTestIdCss(incomingShown() ? "incoming-mute" : "ring-toggle"));
+        return ringMuted();
+    }
+
+    boolean ringMuted() {
+        return "true".equals(element("ring-toggle").getAttribute("aria-pressed"));
+    }
+
+    /** What the connection indicator says: its state and text. */
+    String connectionIndicator() {
+        return connectionState() + ": " + connectionText();
+    }
+
     // --- the call -----------------------------------------------------------------------
 
     /** This tab calls {@code callee}, who accepts; returns once both have an open chat channel. */

@@ -93,7 +93,9 @@ final class Chromium implements Browser {
     @Override
     public BrowserTab openTab(URI page) {
         if (tabs++ > 0) {
-            driver.switchTo().newWindow(WindowType.TAB);
+            // A window rather than a tab: each page stays in front (as two people's would), so
+            // none is hidden while the test uses another (see coverWithAnotherTab).
+            driver.switchTo().newWindow(WindowType.WINDOW);
         }
         driver.executeCdpCommand("Page.addScriptToEvaluateOnNewDocument", Map.of("source", PAGE_PROBE));
         String handle = driver.getWindowHandle();
@@ -124,6 +126,8 @@ final class Chromium implements Browser {
     /** One window handle of the driver; every action first brings its tab forward. */
     private final class Tab implements BrowserTab {
         private final String handle;
+        /** The tab opened in front of this one, if any. */
+        private String cover;
 
         Tab(String handle) {
             this.handle = handle;
@@ -186,6 +190,30 @@ final class Chromium implements Browser {
         @Override
         public void resize(int width, int height) {
             here().manage().window().setSize(new Dimension(width, height));
+        }
+
+        @Override
+        public void grantNotifications() {
+            String origin = (String) script("return location.origin;");
+            // setPermission, not grantPermissions: that one also denies every other permission,
+            // the camera's among them, and with it the loopback candidates the calls need.
+            driver.executeCdpCommand("Browser.setPermission", Map.of("origin", origin,
+                    "permission", Map.of("name", "notifications"), "setting", "granted"));
+        }
+
+        /**
+         * Each page here has a window of its own; minimizing it puts the page in the background
+         * as a second tab in front would (chromedriver brings a tab to the front whenever the
+         * test reads it, so a covering tab would not stay in front).
+         */
+        @Override
+        public void coverWithAnotherTab() {
+            here().manage().window().minimize();
+        }
+
+        @Override
+        public void uncover() {
+            here().manage().window().setSize(new Dimension(1000, 760));
         }
 
         @Override

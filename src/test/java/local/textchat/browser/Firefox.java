@@ -237,6 +237,8 @@ final class Firefox implements Browser {
     /** One top-level browsing context (a window) of the session. */
     private final class Tab implements BrowserTab {
         private final String context;
+        /** The tab opened in front of this one, if any. */
+        private String cover;
 
         Tab(String context) {
             this.context = context;
@@ -344,6 +346,30 @@ final class Firefox implements Browser {
         @Override
         public void close() {
             bidi.call("browsingContext.close", Json.createObjectBuilder().add("context", context).build());
+        }
+
+        @Override
+        public void grantNotifications() {
+            String origin = (String) script("return location.origin;");
+            bidi.call("permissions.setPermission", Json.createObjectBuilder()
+                    .add("descriptor", Json.createObjectBuilder().add("name", "notifications"))
+                    .add("state", "granted").add("origin", origin).build());
+        }
+
+        @Override
+        public void coverWithAnotherTab() {
+            cover = bidi.call("browsingContext.create", Json.createObjectBuilder().add("type", "tab")
+                    .add("referenceContext", context).build()).getString("context");
+            bidi.call("browsingContext.activate", Json.createObjectBuilder().add("context", cover).build());
+        }
+
+        @Override
+        public void uncover() {
+            if (cover != null) {
+                bidi.call("browsingContext.close", Json.createObjectBuilder().add("context", cover).build());
+                cover = null;
+            }
+            activate();
         }
 
         /** Gives this window the focus, as a person would before using it. */

@@ -92,6 +92,8 @@ class MessageSafetyBrowserIT {
         String csp = index.headers().firstValue("Content-Security-Policy").orElseThrow();
         assertTrue(csp.contains("script-src 'self'"), csp);
         assertTrue(csp.contains("connect-src 'self'"), csp);
+        // The installable app (manifest, service worker) grows it by exactly these, nothing inline.
+        assertTrue(csp.contains("manifest-src 'self'") && csp.contains("worker-src 'self'"), csp);
         assertFalse(csp.contains("unsafe-inline"), csp);
         assertFalse(csp.contains("unsafe-eval"), csp);
         assertEquals("nosniff", index.headers().firstValue("X-Content-Type-Options").orElseThrow());
