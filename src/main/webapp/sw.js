@@ -29,6 +29,7 @@ const SHELL = [
   'js/safety.js',
   'js/session.js',
   'js/signaling.js',
+  'js/typing.js',
   'js/ui.js',
   'js/verification.js',
 ];

@@ -58,7 +58,8 @@ test('nothing happens until the app is started; then the form shows and signalin
   assert.equal(signaling.started, false);
   app.start();
   assert.deepEqual(ui.calls, [
-    ['setNotifications', { permission: 'unsupported', hidePreviews: false }], ['setRingMuted', false], ['showSignIn'],
+    ['setNotifications', { permission: 'unsupported', hidePreviews: false }], ['setReadReceipts', true],
+    ['setRingMuted', false], ['showSignIn'],
   ]);
   assert.equal(signaling.started, true);
 });
@@ -353,7 +354,8 @@ test('leave while the prompt is up is a missed call', () => {
   signaling.server('leave', { name: 'carol' });
   assert.deepEqual(call.argsOf('handleRemoteEnd'), [['missed']]);
   assert.deepEqual(ui.calls, [
-    ['setComposerEnabled', false], ['hideIncoming'], ['setCall', 'ended', 'carol'], ['notice', 'Missed call from carol.'],
+    ['setTyping', null], ['setComposerEnabled', false], ['hideIncoming'], ['setCall', 'ended', 'carol'],
+    ['notice', 'Missed call from carol.'],
   ]);
 });
 
@@ -645,4 +647,44 @@ test('a page that never reached the server says it has no connection', () => {
   signaling.server('state', { state: 'open' });
   signaling.server('state', { state: 'reconnecting', retryInMs: 1000 });
   assert.deepEqual(ui.last('setConnection'), ['reconnecting', 'Connection lost. Reconnecting…']);
+});
+
+// --- typing and read marks -----------------------------------------------------------------------
+
+function chatting(options = {}) {
+  const p = inCallWith('bob', options);
+  const chat = new FakeChat();
+  p.call.chat = chat;
+  p.call.emit('chat', chat);
+  chat.open();
+  p.ui.clear();
+  return { ...p, chat };
+}
+
+test('typing is told to the peer, and the peer\'s typing is shown until its message comes', () => {
+  const { ui, chat } = chatting();
+  ui.emit('typing');
+  ui.emit('typing');
+  assert.deepEqual(chat.typingSent, [true], 'at most every 2 s');
+  ui.emit('send', 'hi');
+  assert.deepEqual(chat.typingSent, [true, false], 'sending ends it');
+  chat.emit('typing', { active: true });
+  assert.deepEqual(ui.last('setTyping'), ['bob']);
+  chat.emit('message', { id: 'm1', text: 'hello', ts: 1 });
+  assert.deepEqual(ui.last('setTyping'), [null]);
+});
+
+test('a message on screen is reported read, unless read receipts are off: then none are sent or shown', () => {
+  const { ui, chat } = chatting();
+  ui.emit('seen', 'm1');
+  assert.deepEqual(chat.readSent, ['m1']);
+  chat.emit('read', { id: 'own-1' });
+  assert.deepEqual(ui.last('markRead'), ['own-1']);
+
+  ui.emit('read-receipts', false);
+  assert.deepEqual(ui.last('setReadReceipts'), [false]);
+  ui.emit('seen', 'm2');
+  assert.deepEqual(chat.readSent, ['m1'], 'none sent');
+  chat.emit('read', { id: 'own-2' });
+  assert.equal(ui.called('markRead').length, 1, 'and none shown');
 });

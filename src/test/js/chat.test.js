@@ -55,7 +55,7 @@ test('an ack marks our message delivered; one without an id is nothing', () => {
 test('a typed message of a kind we do not know is not chat text', (t) => {
   const info = t.mock.method(console, 'info', () => {});
   const { channel, heard } = chat();
-  channel.receive('{"type":"typing","state":"on"}');
+  channel.receive('{"type":"reaction","emoji":"👍"}');
   channel.receive('{"type":"text","text":42}');
   assert.deepEqual(heard, []);
   assert.equal(info.mock.callCount(), 2);
@@ -138,4 +138,21 @@ test('a message received again over a new channel is acknowledged again but show
   after.receive(JSON.stringify({ type: 'text', id: 'm2', text: 'again?', ts: 2 }));
   assert.deepEqual(heard, ['hello', 'again?']);
   assert.deepEqual(after.sent, ['{"type":"ack","id":"m1"}', '{"type":"ack","id":"m2"}']);
+});
+
+test('typing and read marks travel as their own small messages, never as text', () => {
+  const { channel, chat: wrapped } = chat();
+  const heard = [];
+  wrapped.on('typing', (e) => heard.push(['typing', e.active]));
+  wrapped.on('read', (e) => heard.push(['read', e.id]));
+  wrapped.on('message', (m) => heard.push(['message', m.text]));
+  channel.receive('{"type":"typing"}');
+  channel.receive('{"type":"typing","active":false}');
+  channel.receive('{"type":"read","id":"m1"}');
+  channel.receive('{"type":"read","id":7}');
+  assert.deepEqual(heard, [['typing', true], ['typing', false], ['read', 'm1']]);
+  wrapped.sendTyping(true);
+  wrapped.sendTyping(false);
+  wrapped.sendRead('m9');
+  assert.deepEqual(channel.sent, ['{"type":"typing"}', '{"type":"typing","active":false}', '{"type":"read","id":"m9"}']);
 });

@@ -197,6 +197,16 @@ export function fakeCalls() {
 export class FakeChat extends Emitter {
   isOpen = false;
   sent = [];
+  typingSent = [];
+  readSent = [];
+
+  sendTyping(active) {
+    this.typingSent.push(active);
+  }
+
+  sendRead(id) {
+    this.readSent.push(id);
+  }
 
   send(text) {
     const message = { id: `m${this.sent.length + 1}`, text, ts: 1_700_000_000_000 };

@@ -4,7 +4,9 @@
 // on import: main.js wires the real page, tests wire fakes.
 import { Call } from './call.js';
 import { sameName, outranks } from './names.js';
+import { Preferences } from './prefs.js';
 import { Session } from './session.js';
+import { TypingIndicator, TypingSignal } from './typing.js';
 import { Verification } from './verification.js';
 
 // Calls that end for these reasons fail again the same way until the network or server changes.
@@ -34,6 +36,7 @@ const realCalls = {
  */
 export function createApp({
   signaling, ui, t, session = new Session(), calls = realCalls, identity = null, notifier = null, ringer = null,
+  prefs = new Preferences(),
 }) {
   let reached = false;         // the server was reached since the page loaded
   let ringing = null;          // the incoming call the ring and its notification are for
@@ -41,6 +44,8 @@ export function createApp({
   let signInAfterCall = null;  // a refused resume, shown once the live call is over
   /** Call → its Verification (made when its chat channel is). */
   const verifications = new WeakMap();
+  /** Call → {signal, indicator}: "typing…" both ways, for its current chat channel. */
+  const typing = new WeakMap();
 
   const send = (message) => signaling.send(message);
   // Several calls could be held at once; the page keeps one, and turns others away as busy.
@@ -193,8 +198,9 @@ export function createApp({
   }
 
   function receiveCall(from, offer, { candidates = [], accept = false } = {}) {
+    // Asked when accepted, not now: the call may ring for a minute, TURN credentials age.
     const incoming = calls.incoming({
-      self: session.name, peer: from, rtcConfig: rtcConfig(), send, offer, iceServers: freshIceServers,
+      self: session.name, peer: from, rtcConfig, send, offer, iceServers: freshIceServers,
     });
     adopt(incoming);
     for (const candidate of candidates) incoming.handleCandidate(candidate);
@@ -250,12 +256,26 @@ export function createApp({
       // A call that recovered over a new connection verifies that one afresh.
       verifications.get(call)?.stop();
       const verification = identity ? verify(call, chat) : null;
+      typing.get(call)?.signal.stop();
+      const indicator = new TypingIndicator((shown) => {
+        if (!call.isOver) ui.setTyping(shown ? call.peer : null);
+      });
+      typing.set(call, { signal: new TypingSignal((active) => chat.sendTyping(active)), indicator });
+      chat.on('typing', ({ active }) => indicator.heard(active));
+      chat.on('read', ({ id }) => {
+        if (prefs.readReceipts) ui.markRead(id); // receipts off: neither sent nor shown
+      });
       chat.on('open', () => {
-        if (verification) call.fingerprints().then((fingerprints) => verification.start(fingerprints));
-        else ui.setComposerEnabled(true);
+        if (verification) {
+          call.fingerprints().then((fingerprints) => verification.start(fingerprints));
+        } else {
+          ui.setComposerEnabled(true);
+          call.resendUndelivered?.();
+        }
       });
       chat.on('close', () => ui.setComposerEnabled(false));
       chat.on('message', (message) => {
+        indicator.clear();
         ui.addMessage({ ...message, own: false, author: call.peer });
         notifier?.message(call.peer, message.text);
       });
@@ -274,12 +294,18 @@ export function createApp({
     verification.on('state', (state) => {
       if (call.isOver || verifications.get(call) !== verification) return;
       ui.setSafety({ ...state, name: call.peer });
-      ui.setComposerEnabled(chat.isOpen && !state.holdsSending);
+      const canSend = chat.isOpen && !state.holdsSending;
+      ui.setComposerEnabled(canSend);
+      // What an earlier connection could not deliver goes out once this one may be trusted as much.
+      if (canSend) call.resendUndelivered?.();
     });
     return verification;
   }
 
   function callEnded(ended, reason) {
+    typing.get(ended)?.signal.stop();
+    typing.get(ended)?.indicator.clear();
+    ui.setTyping(null);
     if (verifications.has(ended)) {
       verifications.get(ended).stop();
       ui.setSafety(null);
@@ -366,6 +392,21 @@ export function createApp({
 
   ui.on('hangup', () => current()?.hangUp());
 
+  // --- typing and read marks -----------------------------------------------------------------
+
+  ui.on('typing', () => {
+    const call = current();
+    if (call?.chat?.isOpen) typing.get(call)?.signal.keystroke();
+  });
+  ui.on('seen', (id) => {
+    const chat = current()?.chat;
+    if (prefs.readReceipts && chat?.isOpen) chat.sendRead(id);
+  });
+  ui.on('read-receipts', (on) => {
+    prefs.readReceipts = on;
+    ui.setReadReceipts(on);
+  });
+
   // --- alerts: notifications while in the background, and the ring --------------------------
 
   const showAlerts = () => ui.setNotifications({
@@ -411,6 +452,7 @@ export function createApp({
     const chat = call?.chat;
     if (!chat?.isOpen || verifications.get(call)?.state.holdsSending) return;
     const sent = chat.send(text);
+    typing.get(call)?.signal.stop();
     ui.addMessage({ ...sent, own: true });
     ui.clearComposer();
   });
@@ -420,6 +462,7 @@ export function createApp({
     call: current,
     start() {
       showAlerts();
+      ui.setReadReceipts(prefs.readReceipts);
       ui.setRingMuted(ringer?.muted ?? false);
       ui.showSignIn();
       signaling.start();

@@ -11,6 +11,8 @@ const RING_TIMEOUT_MS = 60_000;
 const RESTART_BACKOFF_MS = [2_000, 4_000, 8_000];
 /** A connection whose transport died is made anew after these pauses (the last one repeats). */
 const REBUILD_BACKOFF_MS = [0, 2_000, 4_000, 8_000];
+/** A new connection made to recover is given this long before the next one replaces it. */
+const ATTEMPT_PATIENCE_MS = 4_000;
 /** A live call whose path stays lost this long ends. */
 const RECOVERY_LIMIT_MS = 60_000;
 
@@ -63,6 +65,14 @@ export class Call extends Emitter {
   #rebuilding = false;
   /** An offer of the peer waits while we fetch fresh ICE servers; its candidates wait with it. */
   #refreshingServers = false;
+  /** The session id (SDP o=) of the peer's connection we last applied a description of. */
+  #peerSession = null;
+  /** Session ids of the peer's connections that a newer one replaced: their offers are stale. */
+  #retiredSessions = new Set();
+  /** An offer that came while a new connection was being made: handled once it is. */
+  #offerDuringRebuild = null;
+  /** When the current connection was made (Date.now()). */
+  #madeAt = 0;
   /** Ids of the messages received in this call, over all its connections. */
   #seen = new Set();
   /** Messages of a dead channel that its peer had not acknowledged: sent again on the next. */
@@ -81,8 +91,10 @@ export class Call extends Emitter {
   }
 
   /**
-   * `rtcConfig`: the RTCConfiguration (or a promise of it); `iceServers` (optional): a function
-   * giving a promise of fresh {iceServers, iceTransportPolicy}, asked before every ICE restart.
+   * `rtcConfig`: the RTCConfiguration, a promise of it, or a function giving one (asked when the
+   * connection is made: an incoming call may ring for a minute before it is accepted);
+   * `iceServers` (optional): a function giving a promise of fresh {iceServers,
+   * iceTransportPolicy}, asked before every ICE restart and new connection.
    */
   constructor({ self, peer, rtcConfig, send, state, iceServers = null }) {
     super();
@@ -157,7 +169,7 @@ export class Call extends Emitter {
       if (this.#state === 'calling') this.#leave('no-answer');
     }, RING_TIMEOUT_MS);
     try {
-      const config = await this.#rtcConfig;
+      const config = await this.#configuration();
       if (this.isOver) return;
       this.#config = config;
       this.#createConnection(config);
@@ -172,7 +184,7 @@ export class Call extends Emitter {
     if (this.#state !== 'ringing') return;
     this.#setState('connecting');
     try {
-      const config = await this.#rtcConfig;
+      const config = await this.#configuration();
       if (this.isOver) return;
       this.#config = config;
       this.#createConnection(config);
@@ -182,6 +194,22 @@ export class Call extends Emitter {
       console.error('textchat: could not answer the call', error);
       this.#leave('failed');
     }
+  }
+
+  #configuration() {
+    return typeof this.#rtcConfig === 'function' ? this.#rtcConfig() : this.#rtcConfig;
+  }
+
+  /**
+   * Sends again, on the chat channel now open, what an earlier connection's channel had not
+   * delivered. app.js calls it once it lets this channel send (after the safety-code check of
+   * the new connection: a forged new connection must not get them).
+   */
+  resendUndelivered() {
+    if (!this.#chat?.isOpen || this.#carryOver.length === 0) return;
+    const carried = this.#carryOver;
+    this.#carryOver = [];
+    this.#chat.resend(carried);
   }
 
   decline(reason = 'declined') {
@@ -223,10 +251,21 @@ export class Call extends Emitter {
       this.#pendingOffer = offer;
       return;
     }
-    if (!this.#pc && !this.#rebuilding) return;
+    if (this.#rebuilding) {
+      this.#offerDuringRebuild = offer; // the newest wins; handled once the connection is made
+      return;
+    }
+    if (!this.#pc) return;
+    if (this.#retiredSessions.has(sessionIdOf(offer?.sdp))) {
+      console.info(`textchat: ignoring ${this.peer}'s offer for a connection it replaced`);
+      return;
+    }
     try {
       if (this.#isNewConnection(offer)) {
         await this.#replaceConnection(offer);
+      } else if (this.#rebuildPending) {
+        // A restart of the connection we gave up: our new connection's offer answers it.
+        console.info(`textchat: ignoring ${this.peer}'s offer for the connection we replaced`);
       } else if (this.#transportGone) {
         // An ICE restart of a connection that is dead here: only a new one can carry the chat.
         await this.#rebuild();
@@ -292,6 +331,7 @@ export class Call extends Emitter {
   #createConnection(config) {
     const pc = new RTCPeerConnection(config);
     this.#pc = pc;
+    this.#madeAt = Date.now();
     this.#transportGone = false;
     pc.addEventListener('icecandidate', ({ candidate }) => {
       // End-of-candidates is not sent: the tutorial's clients choke on a null candidate.
@@ -310,12 +350,18 @@ export class Call extends Emitter {
       const iceUp = pc.iceConnectionState === 'connected' || pc.iceConnectionState === 'completed';
       if (pc.connectionState === 'failed' && iceUp && !this.isOver && pc === this.#pc) this.#leave('failed');
     });
-    this.#ice = new IceWatch(pc, config);
+    const ice = new IceWatch(pc, config);
+    this.#ice = ice;
+    const current = () => pc === this.#pc;
     // A new connection made to recover that cannot connect either: the caller tries another.
-    this.#ice.on('hopeless', ({ reason }) => (this.#recovering ? this.#rebuildAsCaller() : this.#leave(reason)));
-    this.#ice.on('interrupted', () => this.#interrupted());
-    this.#ice.on('lost', () => this.#lost());
-    this.#ice.on('restored', () => this.#restored());
+    ice.on('hopeless', ({ reason }) => {
+      if (!current()) return;
+      if (this.#recovering) this.#rebuildAsCaller();
+      else this.#leave(reason);
+    });
+    ice.on('interrupted', () => current() && this.#interrupted());
+    ice.on('lost', () => current() && this.#lost());
+    ice.on('restored', () => current() && this.#restored());
     // The callee's connection is made after it accepted: its set-up counts from the start.
     if (!this.#caller) this.#ice.arm();
   }
@@ -340,6 +386,11 @@ export class Call extends Emitter {
     this.#ignoringOffer = !this.#polite && collision;
     if (this.#ignoringOffer) return;
     await pc.setRemoteDescription(description);
+    const session = sessionIdOf(description.sdp);
+    if (session !== null && session !== this.#peerSession) {
+      if (this.#peerSession !== null) this.#retiredSessions.add(this.#peerSession);
+      this.#peerSession = session;
+    }
     for (const candidate of this.takePendingCandidates()) this.#addCandidate(candidate);
     if (description.type === 'offer') {
       await pc.setLocalDescription();
@@ -359,9 +410,6 @@ export class Call extends Emitter {
     this.#chat = chat;
     chat.on('open', () => {
       if (this.isOver || chat !== this.#chat) return;
-      const carried = this.#carryOver;
-      this.#carryOver = [];
-      chat.resend(carried);
       if (this.#recovering) {
         this.#restored(); // over a new connection
       } else {
@@ -417,15 +465,27 @@ export class Call extends Emitter {
     const next = () => {
       if (this.isOver || !this.#recovering) return;
       const pause = REBUILD_BACKOFF_MS[Math.min(this.#rebuilds + 1, REBUILD_BACKOFF_MS.length - 1)];
-      this.#rebuilds += 1;
       this.#rebuildTimer = setTimeout(next, pause);
+      // An attempt still under way (young, or its checks running) is given its chance.
+      if (this.#rebuilds > 0 && this.#attemptUnderWay()) return;
+      this.#rebuilds += 1;
       this.#rebuild().catch((error) => console.warn('textchat: could not make a new connection', error));
     };
     this.#rebuildTimer = setTimeout(next, REBUILD_BACKOFF_MS[0]);
   }
 
+  #attemptUnderWay() {
+    const pc = this.#pc;
+    if (this.#rebuilding || !pc) return true;
+    const checking = pc.iceConnectionState === 'checking' || pc.iceConnectionState === 'connected';
+    return !this.#transportGone && (checking || Date.now() - this.#madeAt < ATTEMPT_PATIENCE_MS);
+  }
+
   /** Closes the current connection (a new one replaces it); what its channel had not delivered is kept. */
   #dropConnection() {
+    clearTimeout(this.#restartTimer);
+    this.#restartTimer = null;
+    this.#restarts = 0;
     if (this.#chat) this.#keepUnacknowledged(this.#chat);
     this.#chat = null;
     this.#ice?.stop();
@@ -450,13 +510,19 @@ export class Call extends Emitter {
     } finally {
       this.#rebuilding = false;
     }
+    this.#takeOfferDuringRebuild();
   }
 
-  // An offer with another session id than the connection we have: the peer made a new connection.
+  #takeOfferDuringRebuild() {
+    const offer = this.#offerDuringRebuild;
+    this.#offerDuringRebuild = null;
+    if (offer && !this.isOver) this.handleOffer(offer);
+  }
+
+  // An offer with another session id than the peer's connection we know: it made a new one.
   #isNewConnection(offer) {
     const theirs = sessionIdOf(offer?.sdp);
-    const current = sessionIdOf((this.#pc?.currentRemoteDescription ?? this.#pc?.remoteDescription)?.sdp);
-    return theirs !== null && current !== null && theirs !== current;
+    return theirs !== null && this.#peerSession !== null && theirs !== this.#peerSession;
   }
 
   async #replaceConnection(offer) {
@@ -475,8 +541,10 @@ export class Call extends Emitter {
     } finally {
       this.#rebuilding = false;
     }
+    if (this.isOver) return;
     this.#ice.arm();
     await this.#applyRemote(offer);
+    this.#takeOfferDuringRebuild();
   }
 
   #interrupted() {
@@ -496,7 +564,7 @@ export class Call extends Emitter {
   async #restartIce() {
     // A connection that is dead, or new and still being made (a recovery of its own), is not restarted.
     if (this.isOver || this.#state !== 'interrupted' || this.#transportGone || this.#rebuildTimer !== null
-      || !this.#ice?.everConnected) return;
+      || this.#rebuilding || !this.#pc || !this.#ice?.everConnected) return;
     const pause = RESTART_BACKOFF_MS[Math.min(this.#restarts, RESTART_BACKOFF_MS.length - 1)];
     this.#restarts += 1;
     this.#restartTimer = setTimeout(() => this.#restartIce(), pause);

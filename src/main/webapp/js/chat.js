@@ -13,7 +13,8 @@ function newMessageId() {
 
 /**
  * Wraps one RTCDataChannel. Events: `open`, `close`, `message` ({id, text, ts}),
- * `ack` ({id}), `verify` (a `verify-*` message of the safety-code exchange, as parsed; safety.js).
+ * `ack` ({id}), `typing` ({active}), `read` ({id}), `verify` (a `verify-*` message of the
+ * safety-code exchange, as parsed; safety.js).
  * `seen` (optional) holds the ids of messages already received in this conversation, over
  * earlier channels too: one sent again is acknowledged again but not shown twice.
  */
@@ -62,6 +63,16 @@ export class ChatChannel extends Emitter {
     }
   }
 
+  /** Tells the peer we are typing (`active`), or stopped. */
+  sendTyping(active) {
+    if (this.isOpen) this.#channel.send(JSON.stringify(active ? { type: 'typing' } : { type: 'typing', active: false }));
+  }
+
+  /** Tells the peer its message `id` was on our screen. */
+  sendRead(id) {
+    if (this.isOpen) this.#channel.send(JSON.stringify({ type: 'read', id }));
+  }
+
   /** Sends a message of the safety-code exchange (an object whose type starts with `verify-`). */
   sendVerify(message) {
     if (this.isOpen) this.#channel.send(JSON.stringify(message));
@@ -86,6 +97,10 @@ export class ChatChannel extends Emitter {
         this.#unacknowledged.delete(message.id);
         this.emit('ack', { id: message.id });
       }
+    } else if (message?.type === 'typing') {
+      this.emit('typing', { active: message.active !== false });
+    } else if (message?.type === 'read') {
+      if (typeof message.id === 'string') this.emit('read', { id: message.id });
     } else if (typeof message?.type === 'string' && message.type.startsWith('verify-')) {
       this.emit('verify', message);
     } else if (message !== null && typeof message.type === 'string') {

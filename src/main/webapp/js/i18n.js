@@ -124,6 +124,9 @@ const en = {
   'chat.you': 'You',
   'chat.sent': 'Sent',
   'chat.delivered': 'Delivered',
+  'chat.read': 'Read',
+  'chat.typing': '{name} is typing…',
+  'alerts.read-receipts': 'Send read receipts',
   'chat.announce': '{name} says: {text}',
 
   'error.rate-limited': 'Slow down: the server is dropping messages.',
@@ -252,6 +255,9 @@ const zhTW = {
   'chat.you': '你',
   'chat.sent': '已送出',
   'chat.delivered': '已送達',
+  'chat.read': '已讀',
+  'chat.typing': '{name} 正在輸入…',
+  'alerts.read-receipts': '傳送已讀回條',
   'chat.announce': '{name} 說：{text}',
 
   'error.rate-limited': '請放慢速度：伺服器正在丟棄訊息。',

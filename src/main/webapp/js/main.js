@@ -4,6 +4,7 @@ import { createApp } from './app.js';
 import { Identity, indexedDbStore, memoryStore } from './identity.js';
 import { pickLanguage, translator, translatePage } from './i18n.js';
 import { Notifier } from './notify.js';
+import { Preferences, browserStorage } from './prefs.js';
 import { Ringer } from './ring.js';
 import { Session } from './session.js';
 import { Signaling, signalingUrl } from './signaling.js';
@@ -22,6 +23,7 @@ createApp({
   identity: new Identity(globalThis.indexedDB ? indexedDbStore() : memoryStore()),
   notifier: new Notifier({ win: window, doc: document, t }),
   ringer: new Ringer(window),
+  prefs: new Preferences(browserStorage()),
 }).start();
 
 // Service workers need a secure page (https, or localhost); elsewhere the page works without one.

@@ -18,7 +18,9 @@ const SEARCH_DELAY_MS = 250;
 /**
  * Events: `signin` (name), `call` (name), `accept`, `decline`, `hangup`, `send` (text), `search`
  * (prefix), for the safety code `verify-peer`, `forget-peer`, `accept-change`, and for alerts
- * `notify-enable`, `notify-previews` (hide: boolean), `ring-mute` (muted: boolean).
+ * `notify-enable`, `notify-previews` (hide: boolean), `ring-mute` (muted: boolean); `typing` (a key
+ * pressed in the composer, with text in it), `seen` (id: a peer's message was on screen while the
+ * page was in front), `read-receipts` (on: boolean).
  */
 export class UI extends Emitter {
   #t;
@@ -85,7 +87,10 @@ export class UI extends Emitter {
       ringToggle: byId('ring-toggle'),
       incomingMute: byId('incoming-mute'),
       favicon: byId('favicon'),
+      readReceipts: byId('read-receipts'),
+      typing: byId('typing'),
     };
+    this.#watchReading(doc);
     this.#bindControls(doc);
   }
 
@@ -124,6 +129,10 @@ export class UI extends Emitter {
     el.decline.addEventListener('click', () => this.emit('decline'));
     el.notifyEnable.addEventListener('click', () => this.emit('notify-enable'));
     el.notifyPreviews.addEventListener('change', () => this.emit('notify-previews', el.notifyPreviews.checked));
+    el.readReceipts.addEventListener('change', () => this.emit('read-receipts', el.readReceipts.checked));
+    el.input.addEventListener('input', () => {
+      if (el.input.value.trim() !== '') this.emit('typing');
+    });
     // The same setting twice: in the bar, and in the incoming-call prompt (modal: the bar is out of reach).
     for (const toggle of [el.ringToggle, el.incomingMute]) {
       toggle.addEventListener('click', () => this.emit('ring-mute', toggle.getAttribute('aria-pressed') !== 'true'));
@@ -216,6 +225,46 @@ export class UI extends Emitter {
 
   setRingMuted(muted) {
     for (const toggle of [this.#el.ringToggle, this.#el.incomingMute]) toggle.setAttribute('aria-pressed', String(muted));
+  }
+
+  setReadReceipts(on) {
+    this.#el.readReceipts.checked = on;
+  }
+
+  /** `name` is typing (null: nobody). */
+  setTyping(name) {
+    const typing = this.#el.typing;
+    typing.hidden = name === null;
+    typing.textContent = name === null ? '' : this.#t('chat.typing', { name });
+  }
+
+  // A peer's message counts as read once at least half of it was on screen while the page was in
+  // front; each is reported once (`seen`).
+  #reading = null;
+  #onScreen = new Set();
+  #reported = new Set();
+
+  #watchReading(doc) {
+    const Observer = doc.defaultView?.IntersectionObserver;
+    if (!Observer) return;
+    this.#reading = new Observer((entries) => {
+      for (const entry of entries) {
+        const id = entry.target.dataset.id;
+        if (entry.isIntersecting) this.#onScreen.add(id);
+        else this.#onScreen.delete(id);
+      }
+      this.#reportSeen(doc);
+    }, { root: this.#el.messages, threshold: 0.5 });
+    doc.addEventListener('visibilitychange', () => this.#reportSeen(doc));
+  }
+
+  #reportSeen(doc) {
+    if (doc.hidden) return;
+    for (const id of this.#onScreen) {
+      if (this.#reported.has(id)) continue;
+      this.#reported.add(id);
+      this.emit('seen', id);
+    }
   }
 
   /** Brings the composer forward (a message notification was clicked). */
@@ -372,6 +421,8 @@ export class UI extends Emitter {
   // --- the conversation -------------------------------------------------------------------
 
   startConversation() {
+    this.#reading?.disconnect();
+    this.#onScreen.clear();
     this.#el.messages.replaceChildren();
   }
 
@@ -410,17 +461,29 @@ export class UI extends Emitter {
     item.append(bubble);
     this.#append(item, own);
     if (!own) {
+      if (id) this.#reading?.observe(item);
       this.announce(this.#t('chat.announce', { name: author, text }));
       if (document.hidden) this.#setUnread(this.#unread + 1);
     }
   }
 
   markDelivered(id) {
-    const item = [...this.#el.messages.querySelectorAll('li.message.own')].find((li) => li.dataset.id === id);
-    const status = item?.querySelector('.status');
-    if (!status) return;
+    const status = this.#ownStatus(id);
+    if (!status || status.dataset.state === 'read') return;
     status.dataset.state = 'delivered';
     status.textContent = `✓ ${this.#t('chat.delivered')}`;
+  }
+
+  markRead(id) {
+    const status = this.#ownStatus(id);
+    if (!status) return;
+    status.dataset.state = 'read';
+    status.textContent = `✓✓ ${this.#t('chat.read')}`;
+  }
+
+  #ownStatus(id) {
+    const item = [...this.#el.messages.querySelectorAll('li.message.own')].find((li) => li.dataset.id === id);
+    return item?.querySelector('.status') ?? null;
   }
 
   addSystemMessage(text, kind = 'info') {

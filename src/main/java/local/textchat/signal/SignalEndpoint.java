@@ -147,7 +147,8 @@ public class SignalEndpoint {
         }
         try {
             ClientMessage message = decoder.decode(frame);
-            if (message instanceof ClientMessage.IceServers && !admitIceRefresh()) {
+            // Only a logged-in socket's requests count (the others are refused as not-logged-in).
+            if (message instanceof ClientMessage.IceServers && switchboard.loggedIn(outbox) && !admitIceRefresh()) {
                 return;
             }
             switchboard.dispatch(outbox, message);

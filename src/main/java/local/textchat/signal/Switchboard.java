@@ -78,6 +78,11 @@ public final class Switchboard {
         return registry;
     }
 
+    /** Whether a user is logged in on {@code socket}. */
+    boolean loggedIn(Outbox socket) {
+        return registry.userOn(socket).isPresent();
+    }
+
     public Settings settings() {
         return settings;
     }

@@ -56,6 +56,16 @@ interface Browser extends AutoCloseable {
               keep('Notification', notifications, (made, [title, options = {}]) => ({
                 title, tag: options.tag, body: options.body, hidden: document.hidden, at: Date.now(), made }));
               keep('AudioContext', audioContexts, (made) => made);
+              // What the page sent on its data channels (text frames), for checks "on the wire".
+              const channelSends = [];
+              window.__textchatTest.channelSends = channelSends;
+              if (window.RTCDataChannel) {
+                const send = RTCDataChannel.prototype.send;
+                RTCDataChannel.prototype.send = function (data) {
+                  if (typeof data === 'string') channelSends.push({ label: this.label, data, at: Date.now() });
+                  return send.call(this, data);
+                };
+              }
               document.addEventListener('securitypolicyviolation',
                   (e) => cspViolations.push(`${e.violatedDirective} blocked ${e.blockedURI || 'inline'}`));
               const Native = window.RTCPeerConnection;

@@ -28,6 +28,9 @@ interface BrowserTab {
     /** Focuses the field matching {@code css}, types {@code text} key by key and presses Enter. */
     void typeAndEnter(String css, String text);
 
+    /** Focuses the field matching {@code css} and types {@code text} key by key (no Enter). */
+    void type(String css, String text);
+
     /** Presses Enter on whatever has the focus. */
     void pressEnter();
 

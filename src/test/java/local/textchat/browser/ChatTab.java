@@ -233,6 +233,40 @@ final class ChatTab {
         tab.typeAndEnter(byTestIdCss("call-name"), name);
     }
 
+    // --- typing and read marks ---------------------------------------------------------
+
+    /** Types into the composer without sending. */
+    void typeWithoutSending(String text) {
+        tab.type(byTestIdCss("message-input"), text);
+    }
+
+    /** Sends what is in the composer (Enter). */
+    void sendComposed() {
+        tab.typeAndEnter(byTestIdCss("message-input"), "");
+    }
+
+    /** The "… is typing" line, or null when it is not shown. */
+    String typingShown() {
+        Element typing = element("typing");
+        return typing.isDisplayed() ? typing.text() : null;
+    }
+
+    /** Unchecks or checks "Send read receipts". */
+    void setReadReceipts(boolean on) {
+        if (Boolean.TRUE.equals(tab.script("return document.getElementById('read-receipts').checked;")) != on) {
+            tab.click(byTestIdCss("read-receipts"));
+        }
+    }
+
+    /** The text frames this page sent on its data channels whose JSON type is {@code type}. */
+    long channelFramesSent(String type) {
+        return ((Number) tab.script("""
+                return window.__textchatTest.channelSends.filter((f) => {
+                  try { return JSON.parse(f.data).type === arguments[0]; } catch { return false; }
+                }).length;
+                """, type)).longValue();
+    }
+
     // --- alerts: notifications and the ring -------------------------------------------
 
     /** The browser allows notifications (as the person's "Allow" would); the page does not know yet. */
@@ -444,8 +478,17 @@ final class ChatTab {
         return messageState(text, own) != null;
     }
 
+    /** Delivered, or already read (which says it was delivered). */
     void awaitDelivered(String text) {
-        await("\"" + text + "\" marked delivered", d -> "delivered".equals(messageState(text, true)));
+        await("\"" + text + "\" marked delivered", d -> {
+            String state = messageState(text, true);
+            return "delivered".equals(state) || "read".equals(state);
+        });
+    }
+
+    /** The status of our own message {@code text}: sent, delivered or read (null if there is none). */
+    String ownMessageStatus(String text) {
+        return messageState(text, true);
     }
 
     /**

@@ -172,6 +172,11 @@ final class Chromium implements Browser {
         }
 
         @Override
+        public void type(String css, String text) {
+            here().findElement(By.cssSelector(css)).sendKeys(text);
+        }
+
+        @Override
         public void pressEnter() {
             here().switchTo().activeElement().sendKeys(Keys.ENTER);
         }

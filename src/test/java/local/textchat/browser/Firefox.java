@@ -298,6 +298,15 @@ final class Firefox implements Browser {
 
         @Override
         public void typeAndEnter(String css, String text) {
+            typeKeys(css, text, true);
+        }
+
+        @Override
+        public void type(String css, String text) {
+            typeKeys(css, text, false);
+        }
+
+        private void typeKeys(String css, String text, boolean enter) {
             // As WebDriver's "send keys": focus the field and put the caret at its end, then type.
             elementNode(css, """
                     if (document.activeElement !== el) {
@@ -313,7 +322,9 @@ final class Firefox implements Browser {
                     start = end, end = characters.next()) {
                 addKey(steps, text.substring(start, end));
             }
-            addKey(steps, ENTER);
+            if (enter) {
+                addKey(steps, ENTER);
+            }
             performActions(keyboard(steps));
         }
 
