@@ -32,14 +32,18 @@ class BackgroundBrowserIT {
 
     private static final String CALL_TITLE = "alice is calling";
 
+    private ChatTab signedIn(Kind kind, String name) {
+        ChatTab tab = browser.openTab(kind);
+        tab.signInAndWait(name);
+        return tab;
+    }
+
     @ParameterizedTest(name = "in {0}")
     @EnumSource(Kind.class)
     void anIncomingCallInTheBackgroundRaisesExactlyOneNotificationAndItsClickBringsThePrompt(Kind kind)
             throws InterruptedException {
-        ChatTab bob = browser.openTab(kind);
-        bob.signInAndWait("bob");
-        ChatTab alice = browser.openTab(kind);
-        alice.signInAndWait("alice");
+        ChatTab bob = signedIn(kind, "bob");
+        ChatTab alice = signedIn(kind, "alice");
         assertEquals(null, bob.notificationState(), "not asked at load: the button offers it");
         bob.grantNotifications(); // the browser's own prompt, answered "Allow"
         bob.enableNotifications();
@@ -80,10 +84,8 @@ class BackgroundBrowserIT {
     @ParameterizedTest(name = "in {0}")
     @EnumSource(Kind.class)
     void aMessageInTheBackgroundIsNotifiedCountedInTheTitleAndBadgedOnTheIcon(Kind kind) {
-        ChatTab bob = browser.openTab(kind);
-        bob.signInAndWait("bob");
-        ChatTab alice = browser.openTab(kind);
-        alice.signInAndWait("alice");
+        ChatTab bob = signedIn(kind, "bob");
+        ChatTab alice = signedIn(kind, "alice");
         bob.grantNotifications();
         bob.enableNotifications();
         bob.await("notifications on", d -> "granted".equals(d.notificationState()));
@@ -114,10 +116,8 @@ class BackgroundBrowserIT {
 
     @Test
     void theRingSoundsWhileACallWaitsAndStopsWhenAnsweredOrDeclined() {
-        ChatTab bob = browser.openTab(Kind.CHROMIUM);
-        bob.signInAndWait("bob");
-        ChatTab alice = browser.openTab(Kind.CHROMIUM);
-        alice.signInAndWait("alice");
+        ChatTab bob = signedIn(Kind.CHROMIUM, "bob");
+        ChatTab alice = signedIn(Kind.CHROMIUM, "alice");
         assertFalse(bob.audioStates().contains("running"), "silent before any call: " + bob.audioStates());
 
         alice.call("bob");
@@ -137,14 +137,12 @@ class BackgroundBrowserIT {
 
     @Test
     void aMutedRingStaysMutedAcrossAReload() throws InterruptedException {
-        ChatTab bob = browser.openTab(Kind.CHROMIUM);
-        bob.signInAndWait("bob");
+        ChatTab bob = signedIn(Kind.CHROMIUM, "bob");
         assertTrue(bob.toggleRingMute(), "pressed: muted");
         bob.reload();
         assertTrue(bob.ringMuted(), "still muted after the reload");
         bob.signInAndWait("bob");
-        ChatTab alice = browser.openTab(Kind.CHROMIUM);
-        alice.signInAndWait("alice");
+        ChatTab alice = signedIn(Kind.CHROMIUM, "alice");
         alice.call("bob");
         bob.awaitIncomingCallFrom("alice");
         Thread.sleep(1_000);

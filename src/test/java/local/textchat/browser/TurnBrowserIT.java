@@ -182,14 +182,9 @@ class TurnBrowserIT {
     @ParameterizedTest(name = "in {0}")
     @EnumSource(Kind.class)
     void aCallSurvivesTheTurnServerDyingAndComingBack(Kind kind) {
-        coturn = Coturn.start();
-        browser.settings(turnSettings(coturn.url("udp"), coturn.secret(), "relay"));
-        ChatTab alice = signedIn(kind, "alice");
-        ChatTab bob = signedIn(kind, "bob");
-        callAndMeasureSetUp(alice, bob);
-        alice.send("before the relay died");
-        bob.awaitMessage("before the relay died", false);
-        alice.awaitDelivered("before the relay died");
+        List<ChatTab> both = relayOnlyCallThatChatted(kind, "before the relay died");
+        ChatTab alice = both.get(0);
+        ChatTab bob = both.get(1);
 
         coturn.kill();
         long killed = System.currentTimeMillis();
@@ -248,14 +243,9 @@ class TurnBrowserIT {
     @ParameterizedTest(name = "in {0}")
     @EnumSource(Kind.class)
     void aCallSurvivesALongTurnOutage(Kind kind) throws InterruptedException {
-        coturn = Coturn.start();
-        browser.settings(turnSettings(coturn.url("udp"), coturn.secret(), "relay"));
-        ChatTab alice = signedIn(kind, "alice");
-        ChatTab bob = signedIn(kind, "bob");
-        callAndMeasureSetUp(alice, bob);
-        alice.send("before the outage");
-        bob.awaitMessage("before the outage", false);
-        alice.awaitDelivered("before the outage");
+        List<ChatTab> both = relayOnlyCallThatChatted(kind, "before the outage");
+        ChatTab alice = both.get(0);
+        ChatTab bob = both.get(1);
 
         coturn.kill();
         alice.awaitCallState("interrupted");
@@ -331,6 +321,19 @@ class TurnBrowserIT {
         for (ChatTab tab : List.of(alice, bob)) {
             assertEquals("relay", tab.selectedPair().get("local").get("candidateType"), tab.name());
         }
+    }
+
+    /** A relay-only call through a fresh coturn in which alice's {@code first} message was delivered: [alice, bob]. */
+    private List<ChatTab> relayOnlyCallThatChatted(Kind kind, String first) {
+        coturn = Coturn.start();
+        browser.settings(turnSettings(coturn.url("udp"), coturn.secret(), "relay"));
+        ChatTab alice = signedIn(kind, "alice");
+        ChatTab bob = signedIn(kind, "bob");
+        callAndMeasureSetUp(alice, bob);
+        alice.send(first);
+        bob.awaitMessage(first, false);
+        alice.awaitDelivered(first);
+        return List.of(alice, bob);
     }
 
     /** The expiry (unix seconds) of the TURN credentials the tab's newest connection is configured with. */

@@ -23,13 +23,17 @@ class TypingAndReadBrowserIT {
     @RegisterExtension
     final BrowserHarness browser = new BrowserHarness();
 
+    private ChatTab signedIn(Kind kind, String name) {
+        ChatTab tab = browser.openTab(kind);
+        tab.signInAndWait(name);
+        return tab;
+    }
+
     @ParameterizedTest(name = "in {0}")
     @EnumSource(Kind.class)
     void typingIsShownWhileThePeerTypesAndGoesWhenItStopsOrSends(Kind kind) throws InterruptedException {
-        ChatTab alice = browser.openTab(kind);
-        alice.signInAndWait("alice");
-        ChatTab bob = browser.openTab(kind);
-        bob.signInAndWait("bob");
+        ChatTab alice = signedIn(kind, "alice");
+        ChatTab bob = signedIn(kind, "bob");
         alice.callAndConnect(bob);
         bob.await("the composer open", ChatTab::sendEnabled);
         alice.await("the composer open", ChatTab::sendEnabled);
@@ -55,10 +59,8 @@ class TypingAndReadBrowserIT {
     void aMessageIsMarkedReadOnlyOnceOnTheReadersScreenAndNeverWithReceiptsOff(Kind kind) throws InterruptedException {
         // Two browsers: the receipts setting is remembered per browser (localStorage), and alice
         // and bob are two people.
-        ChatTab alice = browser.openTab(kind == Kind.CHROMIUM ? Kind.FIREFOX : Kind.CHROMIUM);
-        alice.signInAndWait("alice");
-        ChatTab bob = browser.openTab(kind);
-        bob.signInAndWait("bob");
+        ChatTab alice = signedIn(kind == Kind.CHROMIUM ? Kind.FIREFOX : Kind.CHROMIUM, "alice");
+        ChatTab bob = signedIn(kind, "bob");
         alice.callAndConnect(bob);
 
         bob.putInBackground();
