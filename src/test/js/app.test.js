@@ -688,3 +688,18 @@ test('a message on screen is reported read, unless read receipts are off: then n
   chat.emit('read', { id: 'own-2' });
   assert.equal(ui.called('markRead').length, 1, 'and none shown');
 });
+
+test('written while the path is down: shown as queued, and marked sent when the call is back', () => {
+  const { ui, call } = chatting();
+  call.moveTo('interrupted');
+  assert.deepEqual(ui.last('setComposerEnabled'), [true], 'the composer stays usable');
+  ui.emit('send', 'one');
+  ui.emit('send', 'two');
+  assert.deepEqual(ui.called('addMessage').map(([m]) => [m.text, m.queued]), [['one', true], ['two', true]]);
+  assert.deepEqual(call.queued.map((m) => m.text), ['one', 'two']);
+  call.moveTo('connected');
+  call.emit('restored');
+  assert.deepEqual(ui.called('markSent'), [['q1'], ['q2']], 'in order');
+  call.emit('restored');
+  assert.equal(ui.called('markSent').length, 2, 'once');
+});

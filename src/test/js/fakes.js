@@ -111,6 +111,21 @@ export class FakeCall extends Emitter {
 
   start() { this.log.push(['start']); }
 
+  /** Messages written while the path was down (Call.queue); `resendUndelivered` gives them back once. */
+  queued = [];
+
+  queue(text) {
+    const message = { id: `q${this.queued.length + 1}`, text, ts: 1_700_000_000_000 };
+    this.queued.push(message);
+    return message;
+  }
+
+  resendUndelivered() {
+    const due = this.queued;
+    this.queued = [];
+    return due;
+  }
+
   accept() {
     this.log.push(['accept']);
     this.moveTo('connecting');

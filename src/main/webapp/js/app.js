@@ -239,6 +239,8 @@ export function createApp({
     session.addCall(call);
     ui.setCall(call.state, call.peer);
     call.on('state', (state) => {
+      // While the path is down the composer stays usable: what is written waits, shown as queued.
+      if (state === 'interrupted') ui.setComposerEnabled(true);
       if (call === ringing && state !== 'ringing') {
         // The ring and the call's notification last as long as it rings, however that ends.
         ringing = null;
@@ -251,7 +253,10 @@ export function createApp({
       if (!call.isOver) ui.setCall(call.state, call.peer);
     });
     call.on('route', (route) => ui.setRoute(route));
-    call.on('restored', () => ui.notice(t('call.restored', { name: call.peer })));
+    call.on('restored', () => {
+      ui.notice(t('call.restored', { name: call.peer }));
+      sendUndelivered(call);
+    });
     call.on('chat', (chat) => {
       // A call that recovered over a new connection verifies that one afresh.
       verifications.get(call)?.stop();
@@ -270,10 +275,10 @@ export function createApp({
           call.fingerprints().then((fingerprints) => verification.start(fingerprints));
         } else {
           ui.setComposerEnabled(true);
-          call.resendUndelivered?.();
+          sendUndelivered(call);
         }
       });
-      chat.on('close', () => ui.setComposerEnabled(false));
+      chat.on('close', () => ui.setComposerEnabled(call.state === 'interrupted'));
       chat.on('message', (message) => {
         indicator.clear();
         ui.addMessage({ ...message, own: false, author: call.peer });
@@ -297,7 +302,7 @@ export function createApp({
       const canSend = chat.isOpen && !state.holdsSending;
       ui.setComposerEnabled(canSend);
       // What an earlier connection could not deliver goes out once this one may be trusted as much.
-      if (canSend) call.resendUndelivered?.();
+      if (canSend) sendUndelivered(call);
     });
     return verification;
   }
@@ -449,6 +454,12 @@ export function createApp({
 
   ui.on('send', (text) => {
     const call = current();
+    if (call?.state === 'interrupted') {
+      // Sent once the call is back (PROTOCOL.md's client notes), in order, exactly once.
+      ui.addMessage({ ...call.queue(text), own: true, queued: true });
+      ui.clearComposer();
+      return;
+    }
     const chat = call?.chat;
     if (!chat?.isOpen || verifications.get(call)?.state.holdsSending) return;
     const sent = chat.send(text);
@@ -456,6 +467,13 @@ export function createApp({
     ui.addMessage({ ...sent, own: true });
     ui.clearComposer();
   });
+
+  // What waited (written while the path was down, or undelivered on a dead channel) goes out now.
+  function sendUndelivered(call) {
+    const verification = verifications.get(call);
+    if (verification?.state.holdsSending) return;
+    for (const { id } of call.resendUndelivered?.() ?? []) ui.markSent(id);
+  }
 
   return {
     session,

@@ -1,7 +1,7 @@
 // One call with one peer: one RTCPeerConnection, promise-based offer/answer, trickle ICE, and
 // the `chat` data channel. Signaling goes out through the `send` function it is given.
 import { Emitter } from './emitter.js';
-import { ChatChannel, CHANNEL_LABEL } from './chat.js';
+import { ChatChannel, CHANNEL_LABEL, newMessageId } from './chat.js';
 import { IceWatch } from './ice.js';
 import { outranks, sameName } from './names.js';
 import { fingerprintsOf } from './safety.js';
@@ -25,10 +25,10 @@ const RECOVERY_LIMIT_MS = 60_000;
  *
  * A lost path is restarted (ICE restart) by the caller. When the browser gives the connection up
  * altogether (Firefox closes the DTLS transport, and with it the chat channel, when ICE fails),
- * the call goes on over a new connection: the caller makes one (again and again, while the path
- * stays down), the callee answers it; a callee whose connection died answers the caller's next
- * ICE restart with a new connection of its own. Messages not yet acknowledged are sent again on
- * the new channel; the receiver shows each message once.
+ * the call goes on over a new connection: the side whose connection died makes one (again and
+ * again, while the path stays down), the other answers it (crossing attempts settle as glare).
+ * Messages not yet acknowledged, and those written meanwhile (`queue`), are sent on the new
+ * channel once app.js lets it send (`resendUndelivered`); the receiver shows each message once.
  * End reasons: `hung-up`, `declined-by-me`, `peer-left`, `declined`, `busy`, `no-answer`,
  * `failed`, `superseded`, `unreachable`, `lost` (not restored in time), and why ICE could not
  * connect: `turn-refused`, `turn-unreachable`, `relay-failed`, `no-route` (see ice.js).
@@ -77,6 +77,8 @@ export class Call extends Emitter {
   #seen = new Set();
   /** Messages of a dead channel that its peer had not acknowledged: sent again on the next. */
   #carryOver = [];
+  /** Messages written while the path was down, never sent yet: sent, in order, once it is back. */
+  #queued = [];
 
   /** A call we place; `start()` it once listening to its events. */
   static outgoing({ self, peer, rtcConfig, send, iceServers }) {
@@ -206,10 +208,22 @@ export class Call extends Emitter {
    * the new connection: a forged new connection must not get them).
    */
   resendUndelivered() {
-    if (!this.#chat?.isOpen || this.#carryOver.length === 0) return;
-    const carried = this.#carryOver;
+    if (!this.#chat?.isOpen || this.#state !== 'connected') return [];
+    const due = [...this.#carryOver, ...this.#queued];
     this.#carryOver = [];
-    this.#chat.resend(carried);
+    this.#queued = [];
+    this.#chat.resend(due);
+    return due;
+  }
+
+  /**
+   * A message written while the path is down: kept (and shown as queued) until the call is back,
+   * then sent by `resendUndelivered`, once, after what an earlier channel had not delivered.
+   */
+  queue(text) {
+    const message = { id: newMessageId(), text, ts: Date.now() };
+    this.#queued.push(message);
+    return { ...message };
   }
 
   decline(reason = 'declined') {
@@ -353,10 +367,10 @@ export class Call extends Emitter {
     const ice = new IceWatch(pc, config);
     this.#ice = ice;
     const current = () => pc === this.#pc;
-    // A new connection made to recover that cannot connect either: the caller tries another.
+    // A new connection made to recover that cannot connect either: another follows.
     ice.on('hopeless', ({ reason }) => {
       if (!current()) return;
-      if (this.#recovering) this.#rebuildAsCaller();
+      if (this.#recovering) this.#rebuildUntilBack();
       else this.#leave(reason);
     });
     ice.on('interrupted', () => current() && this.#interrupted());
@@ -439,7 +453,8 @@ export class Call extends Emitter {
     this.#chat = null;
     this.#setState('interrupted');
     this.#startRecoveryLimit();
-    if (this.#caller) this.#rebuildAsCaller();
+    // Either side: the other may not know (its own connection can look restored while ours is dead).
+    this.#rebuildUntilBack();
   }
 
   #keepUnacknowledged(chat) {
@@ -457,9 +472,10 @@ export class Call extends Emitter {
     }
   }
 
-  // The caller makes new connections, with growing pauses, until one connects (or time runs out).
-  #rebuildAsCaller() {
-    if (!this.#caller || this.isOver || this.#rebuildTimer !== null) return;
+  // New connections, with growing pauses, until one connects (or time runs out). Both sides may be
+  // at it: an attempt under way is given its chance, and crossing attempts are settled as glare.
+  #rebuildUntilBack() {
+    if (this.isOver || this.#rebuildTimer !== null) return;
     this.#transportGone = true;
     clearTimeout(this.#restartTimer);
     const next = () => {

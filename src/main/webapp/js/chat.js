@@ -5,7 +5,8 @@ import { Emitter } from './emitter.js';
 export const CHANNEL_LABEL = 'chat';
 export const MAX_TEXT_LENGTH = 10_000;
 
-function newMessageId() {
+/** A message id: 32 hex digits, unique enough for one conversation. */
+export function newMessageId() {
   // crypto.randomUUID() exists only in secure contexts; a plain-http deployment still works.
   const bytes = crypto.getRandomValues(new Uint8Array(16));
   return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');

@@ -440,8 +440,8 @@ export class UI extends Emitter {
     this.#el.input.focus();
   }
 
-  /** message: {id, text, ts, own, author} */
-  addMessage({ id, text, ts, own, author }) {
+  /** message: {id, text, ts, own, author, queued (own, waiting for the connection)} */
+  addMessage({ id, text, ts, own, author, queued = false }) {
     const item = element('li', { className: `message ${own ? 'own' : 'peer'}`, attrs: { 'data-testid': 'message' } });
     item.dataset.own = String(own);
     if (id) item.dataset.id = id;
@@ -453,8 +453,9 @@ export class UI extends Emitter {
     const time = element('time', { text: this.#time.format(date), attrs: { datetime: date.toISOString() } });
     meta.append(time);
     if (own) {
-      const status = element('span', { className: 'status', text: this.#t('chat.sent'), attrs: { 'data-testid': 'message-status' } });
-      status.dataset.state = 'sent';
+      const state = queued ? 'queued' : 'sent';
+      const status = element('span', { className: 'status', text: this.#t(`chat.${state}`), attrs: { 'data-testid': 'message-status' } });
+      status.dataset.state = state;
       meta.append(status);
     }
     bubble.append(who, body, meta);
@@ -465,6 +466,14 @@ export class UI extends Emitter {
       this.announce(this.#t('chat.announce', { name: author, text }));
       if (document.hidden) this.#setUnread(this.#unread + 1);
     }
+  }
+
+  /** A queued message went out. */
+  markSent(id) {
+    const status = this.#ownStatus(id);
+    if (!status || status.dataset.state !== 'queued') return;
+    status.dataset.state = 'sent';
+    status.textContent = this.#t('chat.sent');
   }
 
   markDelivered(id) {
