@@ -68,7 +68,12 @@ class MessageSizeTest {
     @Test
     void aBinaryFrameOverTheLimitClosesWith1009() {
         try (TestServer server = TestServer.start(); WsClient client = server.connect()) {
-            client.sendBinary(new byte[70 * 1024]);
+            try {
+                client.sendBinary(new byte[70 * 1024]);
+            } catch (IllegalStateException closedWhileSending) {
+                // A container that reads the frame in parts (WildFly) may close before the client's
+                // send has returned: seen once in CI. The close code is what counts.
+            }
             assertEquals(1009, client.awaitClose().getCloseCode().getCode());
         }
     }

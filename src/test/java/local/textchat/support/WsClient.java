@@ -112,11 +112,15 @@ public final class WsClient implements AutoCloseable {
         send(json.toString());
     }
 
+    /** Send a binary frame; {@link IllegalStateException} if the socket is closed or closes meanwhile. */
     public void sendBinary(byte[] bytes) {
         try {
             session.getBasicRemote().sendBinary(ByteBuffer.wrap(bytes));
         } catch (IOException e) {
             throw new IllegalStateException("send failed", e);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // As in send(String): the server closed the socket while the frame was going out.
+            throw new IllegalStateException("the connection closed while sending", e);
         }
     }
 
