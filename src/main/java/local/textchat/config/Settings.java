@@ -47,13 +47,16 @@ import local.textchat.ice.TurnCredentials;
  *                             online (the rest are found with {@code who}); it hears only of those it lists
  * @param metrics              whether {@code /metrics} answers (Prometheus text format); off: 404
  * @param metricsToken         a bearer token {@code /metrics} asks for, or null to ask none
+ * @param maxCallsPerUser      calls (pairings) one user may be in at once; an offer past it, on either
+ *                             side, is answered {@code decline} with reason {@code busy}
  */
 public record Settings(int maxMessageBytes, JsonArray iceServers, int sendBacklog, int maxUsers,
                        int maxSocketsPerAddress, int resumeGraceSeconds, int pingIntervalSeconds,
                        int idleTimeoutSeconds, int rateBurst, int ratePerSecond, int abuseSeconds,
                        Set<String> allowedOrigins, boolean allowMissingOrigin, List<String> turnUrls,
                        TurnCredentials turn, String iceTransportPolicy, ClusterSettings cluster,
-                       int directoryFullList, int directoryPage, boolean metrics, Secret metricsToken) {
+                       int directoryFullList, int directoryPage, boolean metrics, Secret metricsToken,
+                       int maxCallsPerUser) {
 
     public static final String MAX_MESSAGE_BYTES = "textchat.maxMessageBytes";
     public static final String ICE_SERVERS = "textchat.iceServers";
@@ -80,6 +83,7 @@ public record Settings(int maxMessageBytes, JsonArray iceServers, int sendBacklo
     public static final String DIRECTORY_PAGE = "textchat.directoryPage";
     public static final String METRICS = "textchat.metrics";
     public static final String METRICS_TOKEN = "textchat.metricsToken";
+    public static final String MAX_CALLS_PER_USER = "textchat.maxCallsPerUser";
 
     /** The tutorial's public STUN server, written the standard way ({@code urls}). */
     public static final String DEFAULT_ICE_SERVERS = "[{\"urls\":\"stun:stun.l.google.com:19302\"}]";
@@ -141,7 +145,8 @@ public record Settings(int maxMessageBytes, JsonArray iceServers, int sendBacklo
                 intSetting(lookup, DIRECTORY_FULL_LIST, 500, 0),
                 intSetting(lookup, DIRECTORY_PAGE, 20, 1),
                 booleanSetting(lookup, METRICS, true),
-                Secret.of(lookup.apply(METRICS_TOKEN)));
+                Secret.of(lookup.apply(METRICS_TOKEN)),
+                intSetting(lookup, MAX_CALLS_PER_USER, 8, 1));
     }
 
     /** Cluster mode is on exactly when a Redis URL is given. */

@@ -81,9 +81,9 @@ public final class Registry {
         return known.isPresent() ? known : names.reach(Names.key(name));
     }
 
-    /** Put {@code a} and {@code b} in a call; false if either has gone away meanwhile. */
-    public boolean pair(User a, User b) {
-        return users.pair(a, b);
+    /** Put {@code a} and {@code b} in a call unless either has gone away or already has {@code limit} calls. */
+    public Pairing pair(User a, User b, int limit) {
+        return users.pair(a, b, limit);
     }
 
     /** Whether {@code a} and {@code b} are in a call. */

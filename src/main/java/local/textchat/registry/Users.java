@@ -221,7 +221,28 @@ public class Users {
         }
     }
 
-    /** Put {@code a} and {@code b} in a call; false if either has gone away meanwhile. */
+    /**
+     * Put {@code a} and {@code b} in a call unless either already has {@code limit} calls (a call
+     * they are in already stays: a renegotiation).
+     */
+    public Pairing pair(User a, User b, int limit) {
+        synchronized (lock) {
+            if (!isCurrent(a) || !isCurrent(b)) {
+                return Pairing.GONE;
+            }
+            if (a.peers.contains(b)) {
+                return Pairing.PAIRED;
+            }
+            if (a.peers.size() >= limit || b.peers.size() >= limit) {
+                return Pairing.BUSY;
+            }
+            a.peers.add(b);
+            b.peers.add(a);
+            return Pairing.PAIRED;
+        }
+    }
+
+    /** Put {@code a} and {@code b} in a call, whatever their number of calls; false if either has gone away meanwhile. */
     public boolean pair(User a, User b) {
         synchronized (lock) {
             if (!isCurrent(a) || !isCurrent(b)) {

@@ -28,6 +28,7 @@ import local.textchat.protocol.ServerMessage;
 import local.textchat.registry.Claim;
 import local.textchat.registry.Connection;
 import local.textchat.registry.Departure;
+import local.textchat.registry.Pairing;
 import local.textchat.registry.Registry;
 import local.textchat.registry.User;
 
@@ -213,8 +214,13 @@ public final class Switchboard {
      */
     private void relay(User from, User to, Relay relay) {
         if (to.remote()) {
-            if (relay.kind() == Relay.Kind.OFFER && !registry.pair(from, to)) {
+            Pairing pairing = relay.kind() == Relay.Kind.OFFER ? registry.pair(from, to, settings.maxCallsPerUser()) : Pairing.PAIRED;
+            if (pairing == Pairing.GONE) {
                 refuse(from, ErrorCode.NO_SUCH_USER, "\"" + to.name() + "\" is not online");
+                return;
+            }
+            if (pairing == Pairing.BUSY) {
+                busy(from, to);
                 return;
             }
             if (relay.endsCall()) {
@@ -232,8 +238,11 @@ public final class Switchboard {
      */
     private void deliver(User from, User to, Relay relay) {
         if (relay.kind() == Relay.Kind.OFFER) {
-            if (registry.pair(to, from)) {
+            Pairing pairing = registry.pair(to, from, settings.maxCallsPerUser());
+            if (pairing == Pairing.PAIRED) {
                 delivered(to, relay);
+            } else if (pairing == Pairing.BUSY) {
+                busy(from, to);
             } else if (!from.remote()) {
                 // The callee went away since the caller found it.
                 refuse(from, ErrorCode.NO_SUCH_USER, "\"" + to.name() + "\" is not online");
@@ -248,6 +257,23 @@ public final class Switchboard {
             // The call ended on the receiver's side while this was on its way.
             refuse(from, ErrorCode.NOT_IN_CALL,
                     notInCall(relay.kind() == Relay.Kind.ANSWER ? "answer" : "candidate", to.name()));
+        }
+    }
+
+    /**
+     * {@code caller}'s offer to {@code callee} would give one of them more calls than a user may
+     * have: the caller hears {@code decline} with reason {@code busy}, as if the callee had said so,
+     * and the callee hears nothing. A caller on another node gets it through its node, which ends
+     * its own copy of the call there.
+     */
+    private void busy(User caller, User callee) {
+        LOG.log(Level.DEBUG, "\"{0}\" calling \"{1}\": busy, {2} calls at most", caller.name(), callee.name(),
+                settings.maxCallsPerUser());
+        Relay decline = Relay.decline(new ServerMessage.Decline(callee.name(), "busy"));
+        if (caller.remote()) {
+            registry.route(callee, caller, decline);
+        } else {
+            caller.relay(decline.frame());
         }
     }
 

@@ -147,4 +147,50 @@ class ClusterRelayTest {
             }
         }
     }
+
+    /** PROTOCOL.md, "Calls are pairings": the limit of calls holds whichever node each side is on. */
+    @Test
+    void anOfferPastTheLimitIsBusyAcrossNodesBothWays() {
+        java.util.List<WsClient> peers = new java.util.ArrayList<>();
+        try (WsClient alice = one.login("lim-alice"); WsClient bob = two.login("lim-bob");
+             WsClient carol = two.login("lim-carol")) {
+            try {
+                // bob (node two) has 8 calls, half of them with callers on node one.
+                for (int i = 0; i < 8; i++) {
+                    WsClient peer = (i % 2 == 0 ? one : two).login("lim-b" + i);
+                    peers.add(peer);
+                    call(peer, "lim-b" + i, bob, "lim-bob");
+                }
+                alice.send("{\"type\":\"offer\",\"name\":\"lim-bob\",\"offer\":" + OFFER + "}");
+                JsonObject busy = alice.nextMatching(m -> m.getString("type").equals("decline"));
+                assertEquals("lim-bob", busy.getString("name"));
+                assertEquals("busy", busy.getString("reason"));
+                // Node one ended its copy of the call: alice is not in a call with bob.
+                alice.send("{\"type\":\"candidate\",\"name\":\"lim-bob\",\"candidate\":" + CANDIDATE + "}");
+                alice.nextError("not-in-call");
+
+                // The other way: alice (node one) with 8 calls on node two; carol (node two) calls her.
+                for (int i = 0; i < 8; i++) {
+                    WsClient peer = two.login("lim-a" + i);
+                    peers.add(peer);
+                    call(alice, "lim-alice", peer, "lim-a" + i);
+                }
+                carol.send("{\"type\":\"offer\",\"name\":\"lim-alice\",\"offer\":" + OFFER + "}");
+                busy = carol.nextMatching(m -> m.getString("type").equals("decline"));
+                assertEquals("lim-alice", busy.getString("name"));
+                assertEquals("busy", busy.getString("reason"));
+                carol.send("{\"type\":\"candidate\",\"name\":\"lim-alice\",\"candidate\":" + CANDIDATE + "}");
+                carol.nextError("not-in-call");
+
+                // One of bob's calls ends: alice (node one) may call him.
+                peers.get(0).send("{\"type\":\"leave\",\"name\":\"lim-bob\"}");
+                bob.next("leave");
+                peers.get(8).send("{\"type\":\"leave\",\"name\":\"lim-alice\"}");
+                alice.nextMatching(m -> m.getString("type").equals("leave"));
+                call(alice, "lim-alice", bob, "lim-bob");
+            } finally {
+                peers.forEach(WsClient::close);
+            }
+        }
+    }
 }

@@ -18,6 +18,7 @@ import local.textchat.protocol.Relay;
 import local.textchat.registry.Claim;
 import local.textchat.registry.Connection;
 import local.textchat.registry.Departure;
+import local.textchat.registry.Pairing;
 import local.textchat.registry.Registry;
 import local.textchat.registry.User;
 import local.textchat.registry.Users;
@@ -117,8 +118,8 @@ class InMemoryClusterTest {
         User carol = assertInstanceOf(Claim.Claimed.class, two.claim("carol", new Socket(), null)).user();
         await(() -> one.registry.find("carol").isPresent() && two.registry.find("alice").isPresent(), "presence");
         // alice is in calls with bob and carol, kept on both nodes.
-        assertTrue(one.registry.pair(alice, one.user("bob")) && one.registry.pair(alice, one.user("carol")));
-        assertTrue(two.registry.pair(bob, two.user("alice")) && two.registry.pair(carol, two.user("alice")));
+        assertTrue(one.registry.pair(alice, one.user("bob"), 8) == Pairing.PAIRED && one.registry.pair(alice, one.user("carol"), 8) == Pairing.PAIRED);
+        assertTrue(two.registry.pair(bob, two.user("alice"), 8) == Pairing.PAIRED && two.registry.pair(carol, two.user("alice"), 8) == Pairing.PAIRED);
 
         two.link.cut();
         await(() -> one.events.containsAll(List.of("departed bob [alice]", "departed carol [alice]")),
@@ -145,8 +146,8 @@ class InMemoryClusterTest {
         User bob = assertInstanceOf(Claim.Claimed.class, two.claim("bob", new Socket(), null)).user();
         await(() -> one.registry.find("bob").isPresent() && two.registry.find("dave").isPresent(), "presence");
         // alice: a call with dave on her own node, one with bob on the other.
-        assertTrue(one.registry.pair(alice, dave));
-        assertTrue(one.registry.pair(alice, one.user("bob")) && two.registry.pair(bob, two.user("alice")));
+        assertTrue(one.registry.pair(alice, dave, 8) == Pairing.PAIRED);
+        assertTrue(one.registry.pair(alice, one.user("bob"), 8) == Pairing.PAIRED && two.registry.pair(bob, two.user("alice"), 8) == Pairing.PAIRED);
 
         one.registry.suspend(aliceSocket);
         Socket newSocket = new Socket();

@@ -38,6 +38,7 @@ class SettingsTest {
         assertEquals(List.of(), s.turnUrls());
         assertNull(s.turn());
         assertEquals("all", s.iceTransportPolicy());
+        assertEquals(8, s.maxCallsPerUser());
     }
 
     @Test
@@ -67,6 +68,7 @@ class SettingsTest {
         assertThrows(IllegalArgumentException.class, () -> from(Map.of("textchat.idleTimeoutSeconds", "10",
                 "textchat.pingIntervalSeconds", "20")));
         assertThrows(IllegalArgumentException.class, () -> from(Map.of("textchat.iceTransportPolicy", "none")));
+        assertThrows(IllegalArgumentException.class, () -> from(Map.of("textchat.maxCallsPerUser", "0")));
         assertThrows(IllegalArgumentException.class, () -> from(Map.of("textchat.turnUrls", "stun:x:3478",
                 "textchat.turnSecret", "s")));
     }

@@ -31,6 +31,8 @@ class EndpointFuzzTest {
 
     private static final int SOCKETS = 5;
     private static final int GRACE_SECONDS = 1;
+    /** Low, so that five sockets reach it: an offer past it is answered busy. */
+    private static final int MAX_CALLS = 2;
     /** Names that clash: case twins, NFC twins, and two that are no name at all. */
     private static final List<String> POOL = List.of("ann", "Ann", "bob", "BOB", "cy", "dee", "e\u0301", "\u00e9",
             "中文", " ann", "");
@@ -42,8 +44,9 @@ class EndpointFuzzTest {
     @BeforeEach
     void start() {
         server = TestServer.start(Map.of("textchat.rateBurst", "1000000", "textchat.ratePerSecond", "1000000",
-                "textchat.resumeGraceSeconds", String.valueOf(GRACE_SECONDS)));
-        fleet = new Fleet(server, SOCKETS, GRACE_SECONDS);
+                "textchat.resumeGraceSeconds", String.valueOf(GRACE_SECONDS),
+                "textchat.maxCallsPerUser", String.valueOf(MAX_CALLS)));
+        fleet = new Fleet(server, SOCKETS, GRACE_SECONDS, MAX_CALLS);
         started = System.nanoTime();
     }
 

@@ -58,6 +58,14 @@ final class Fleet implements AutoCloseable {
     private final Map<String, Long> departing = new HashMap<>();
     /** Pairs of name keys certainly in a call with each other. */
     private final Set<Set<String>> pairs = new HashSet<>();
+    /**
+     * Pairs that may still be in a call: one side went away (its release races the test) or
+     * resumed (within the grace period its calls survive). They count towards the limit of calls
+     * only as "perhaps".
+     */
+    private final Set<Set<String>> maybe = new HashSet<>();
+    /** textchat.maxCallsPerUser of the server under test. */
+    private final int maxCalls;
     /** Name keys whose calls the test cannot know (after a drop and resume). */
     private final Set<String> uncertain = new HashSet<>();
     /** Every offer, answer and candidate payload each name has sent, to tell real relays from forged ones. */
@@ -72,6 +80,8 @@ final class Fleet implements AutoCloseable {
         String name;
         String token;
         final List<JsonObject> expected = new ArrayList<>();
+        /** What was relayed to this socket before its latest pong. */
+        List<JsonObject> relays = List.of();
 
         Slot(int index) {
             this.index = index;
@@ -85,8 +95,9 @@ final class Fleet implements AutoCloseable {
         }
     }
 
-    Fleet(TestServer server, int sockets, int graceSeconds) {
+    Fleet(TestServer server, int sockets, int graceSeconds, int maxCalls) {
         this.server = server;
+        this.maxCalls = maxCalls;
         this.unsettledNanos = TimeUnit.SECONDS.toNanos(graceSeconds + 5L);
         this.slots = new Slot[sockets];
         for (int i = 0; i < sockets; i++) {
@@ -412,6 +423,7 @@ final class Fleet implements AutoCloseable {
         s.token = token;
         // A fresh claim: whoever held the name before is gone, and so are its calls.
         forgetPairs(key);
+        maybe.removeIf(pair -> pair.contains(key));
         uncertain.remove(key);
         departing.remove(key);
         count("logins");
@@ -429,12 +441,18 @@ final class Fleet implements AutoCloseable {
                 assertEquals(Optional.of("invalid-message"), error, "calling oneself");
             } else if (peer != null) {
                 assertEquals(Optional.empty(), error, () -> "an offer to " + target + ", who is online, was refused");
+                if (busy(s, peer, pair)) {
+                    count("offers answered busy");
+                    return;
+                }
                 pairs.add(pair);
+                maybe.remove(pair);
                 expect(peer, relayed("offer", s.name).add("offer", offer.offer()));
             } else if (isDeparting(them)) {
                 error.ifPresentOrElse(code -> assertEquals("no-such-user", code), () -> {
                     uncertain.add(me);
                     uncertain.add(them);
+                    maybe.add(pair);
                 });
             } else {
                 assertEquals(Optional.of("no-such-user"), error, () -> "an offer to " + target + ", who is not online");
@@ -455,9 +473,44 @@ final class Fleet implements AutoCloseable {
             }
             if (ends) {
                 pairs.remove(pair);
+                maybe.remove(pair);
             }
             count("relays accepted");
         }
+    }
+
+    /**
+     * Whether the server answered {@code s}'s new offer to {@code peer} with {@code decline}
+     * {@code busy} (PROTOCOL.md: past {@code maxCallsPerUser} calls on either side), checked
+     * against what the model knows: busy if either certainly has the limit of calls, not busy if
+     * neither can have it.
+     */
+    private boolean busy(Slot s, Slot peer, Set<String> pair) {
+        JsonObject decline = Json.createObjectBuilder().add("type", "decline").add("name", peer.name)
+                .add("reason", "busy").build();
+        boolean busy = s.relays.contains(decline);
+        if (pairs.contains(pair)) {
+            assertFalse(busy, "a renegotiation within a call was answered busy");
+            return false;
+        }
+        if (maybe.contains(pair)) {
+            return busy; // perhaps a renegotiation, perhaps a new call
+        }
+        String me = Names.key(s.name);
+        String them = Names.key(peer.name);
+        boolean mustBe = calls(pairs, me) >= maxCalls || calls(pairs, them) >= maxCalls;
+        boolean mayBe = calls(pairs, me) + calls(maybe, me) >= maxCalls
+                || calls(pairs, them) + calls(maybe, them) >= maxCalls;
+        if (mustBe) {
+            assertTrue(busy, () -> "an offer past " + maxCalls + " calls was not answered busy: " + pairs);
+        } else if (!mayBe) {
+            assertFalse(busy, () -> "an offer within " + maxCalls + " calls was answered busy: " + pairs);
+        }
+        return busy;
+    }
+
+    private static long calls(Set<Set<String>> among, String key) {
+        return among.stream().filter(pair -> pair.size() == 2 && pair.contains(key)).count();
     }
 
     private static JsonObjectBuilder relayOf(ClientMessage message, String from) {
@@ -499,6 +552,7 @@ final class Fleet implements AutoCloseable {
             (ANSWERS.contains(type) ? answers : relays).add(m);
         }
         checkRelays(s, relays);
+        s.relays = relays;
         return answers;
     }
 
@@ -620,8 +674,15 @@ final class Fleet implements AutoCloseable {
         return until != null && System.nanoTime() < until;
     }
 
+    /** {@code key}'s calls are no longer certain: it went away, or resumed. */
     private void forgetPairs(String key) {
-        pairs.removeIf(pair -> pair.contains(key));
+        pairs.removeIf(pair -> {
+            if (pair.contains(key)) {
+                maybe.add(pair);
+                return true;
+            }
+            return false;
+        });
     }
 
     private void connected(Slot s) {

@@ -89,7 +89,7 @@ class RegistryTest {
         User strasse = claim("Straße", new Recorder());
         User other = claim("other", new Recorder());
         assertEquals(Optional.empty(), registry.peerNamed(me, "Straße"), "online but not in a call");
-        assertTrue(registry.pair(me, strasse));
+        assertEquals(Pairing.PAIRED, registry.pair(me, strasse, 8));
         assertEquals(Optional.of(strasse), registry.peerNamed(me, "Straße"));
         assertEquals(Optional.of(strasse), registry.peerNamed(me, "STRASSE"));
         assertEquals(Optional.empty(), registry.peerNamed(me, "other"));
@@ -105,8 +105,8 @@ class RegistryTest {
         User a = claim("a", ca);
         User b = claim("b", new Recorder());
         User c = claim("c", new Recorder());
-        assertTrue(registry.pair(a, b));
-        assertTrue(registry.pair(a, c));
+        assertEquals(Pairing.PAIRED, registry.pair(a, b, 8));
+        assertEquals(Pairing.PAIRED, registry.pair(a, c, 8));
         assertTrue(registry.paired(b, a));
         Departure d = registry.release(ca).orElseThrow();
         assertEquals(2, d.formerPeers().size());
@@ -115,12 +115,28 @@ class RegistryTest {
     }
 
     @Test
+    void aUserHasAtMostTheLimitOfCallsOnEitherSide() {
+        User a = claim("a", new Recorder());
+        User b = claim("b", new Recorder());
+        User c = claim("c", new Recorder());
+        User d = claim("d", new Recorder());
+        assertEquals(Pairing.PAIRED, registry.pair(a, b, 2));
+        assertEquals(Pairing.PAIRED, registry.pair(a, c, 2));
+        assertEquals(Pairing.BUSY, registry.pair(a, d, 2), "the caller has its two calls");
+        assertEquals(Pairing.BUSY, registry.pair(d, a, 2), "the callee has its two calls");
+        assertFalse(registry.paired(a, d));
+        assertEquals(Pairing.PAIRED, registry.pair(a, b, 2), "a call they are in stays: a renegotiation");
+        registry.unpair(a, c);
+        assertEquals(Pairing.PAIRED, registry.pair(d, a, 2), "a call ended frees its place");
+    }
+
+    @Test
     void aReleasedUserCannotBePaired() {
         Recorder ca = new Recorder();
         User a = claim("a", ca);
         User b = claim("b", new Recorder());
         registry.release(ca);
-        assertFalse(registry.pair(a, b));
+        assertEquals(Pairing.GONE, registry.pair(a, b, 8));
         assertFalse(registry.paired(b, a));
     }
 
@@ -129,7 +145,7 @@ class RegistryTest {
         Recorder ca = new Recorder();
         User a = claim("a", ca);
         User b = claim("b", new Recorder());
-        registry.pair(a, b);
+        registry.pair(a, b, 8);
         registry.release(ca);
         User a2 = claim("a", new Recorder());
         assertFalse(registry.paired(b, a2));
@@ -140,7 +156,7 @@ class RegistryTest {
         Recorder old = new Recorder();
         User a = claim("a", old);
         User b = claim("b", new Recorder());
-        registry.pair(a, b);
+        registry.pair(a, b, 8);
         String token = a.token();
         assertEquals(22, token.length(), "128 bits, base64url");
         Recorder fresh = new Recorder();
@@ -168,7 +184,7 @@ class RegistryTest {
         Recorder ca = new Recorder();
         User a = claim("a", ca);
         User b = claim("b", new Recorder());
-        registry.pair(a, b);
+        registry.pair(a, b, 8);
         assertEquals(Optional.of(a), registry.suspend(ca));
         assertInstanceOf(Claim.Taken.class, registry.claim("a", new Recorder(), null));
         assertTrue(registry.paired(b, a));
@@ -245,7 +261,7 @@ class RegistryTest {
                     if (registry.claim(name, c, null) instanceof Claim.Claimed claimed) {
                         registry.find("n" + random.nextInt(50)).ifPresent(other -> {
                             if (other != claimed.user()) {
-                                registry.pair(claimed.user(), other);
+                                registry.pair(claimed.user(), other, 8);
                             }
                         });
                         registry.release(c);
