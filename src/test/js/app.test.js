@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 
-import { createApp } from '../../main/webapp/js/app.js';
+import { MAX_CALLS, createApp } from '../../main/webapp/js/app.js';
 import { translator } from '../../main/webapp/js/i18n.js';
 import { Emitter } from '../../main/webapp/js/emitter.js';
 import { FakeCall, FakeChat, FakeSignaling, fakeCalls, fakeUI } from './fakes.js';
@@ -189,19 +189,46 @@ test('calling someone online uses the server\'s spelling and the login\'s ICE se
   assert.deepEqual(await call.rtcConfig, { iceServers });
   assert.deepEqual(signaling.sentOfType('ice-servers'), [], 'servers handed out just now are not asked for again');
   assert.ok(call.did('start'));
-  assert.deepEqual(ui.calls, [['startConversation'], ['setCall', 'calling', 'Straße'], ['clearCallName']]);
+  assert.deepEqual(ui.calls, [['openConversation', 'Straße'], ['setCall', 'calling', 'Straße'], ['clearCallName']]);
 });
 
-test('calling yourself, or anyone while in a call, is refused with a word', () => {
+test('calling yourself, or anyone past the limit of calls, is refused with a word', () => {
   const { ui, calls } = signedIn('alice');
   ui.emit('call', 'ALICE');
   assert.deepEqual(ui.last('notice'), ['You cannot call yourself.']);
   assert.equal(calls.made.length, 0);
 
   const busy = inCallWith('bob');
+  for (let i = 1; i < MAX_CALLS; i++) busy.ui.emit('call', `peer${i}`);
+  assert.equal(busy.calls.made.length, MAX_CALLS, 'calls up to the limit go out');
   busy.ui.emit('call', 'carol');
-  assert.deepEqual(busy.ui.last('notice'), ['Hang up first to call someone else.']);
-  assert.equal(busy.calls.made.length, 1);
+  assert.deepEqual(busy.ui.last('notice'),
+    [`You are in ${MAX_CALLS} calls, as many as you can be. Hang up one to call someone else.`]);
+  assert.equal(busy.calls.made.length, MAX_CALLS);
+});
+
+test('a second call goes out beside the first; each has its conversation, the new one on screen', () => {
+  const { ui, calls, call: bob, app } = inCallWith('bob');
+  ui.emit('call', 'carol');
+  assert.equal(calls.made.length, 2);
+  const carol = calls.made[1];
+  assert.equal(bob.isOver, false);
+  assert.deepEqual(ui.called('openConversation'), [['carol']]);
+  assert.equal(app.call(), carol);
+  ui.emit('open', 'BOB');
+  assert.deepEqual(ui.last('openConversation'), ['bob']);
+  assert.equal(app.call(), bob, 'the conversation picked is the one written in');
+  ui.emit('hangup');
+  assert.ok(bob.did('hangUp'));
+  assert.equal(carol.isOver, false, 'hanging up ends only the call on screen');
+});
+
+test('calling someone we are already talking to brings that conversation forward', () => {
+  const { ui, calls } = inCallWith('bob');
+  ui.emit('call', 'carol');
+  ui.emit('call', 'Bob');
+  assert.equal(calls.made.length, 2, 'no second call with bob');
+  assert.deepEqual(ui.last('openConversation'), ['bob']);
 });
 
 test('calling before signing in does nothing', () => {
@@ -217,11 +244,13 @@ test('an offer rings, and accepting answers it', () => {
   const [call] = calls.made;
   assert.equal(call.peer, 'carol');
   assert.equal(call.offer, OFFER);
-  assert.deepEqual(ui.calls, [['setCall', 'ringing', 'carol'], ['showIncoming', 'carol']]);
+  assert.deepEqual(ui.calls, [
+    ['openConversation', 'carol'], ['setCall', 'ringing', 'carol'], ['showIncoming', 'carol', { quiet: false }],
+  ]);
   ui.clear();
   ui.emit('accept');
   assert.ok(call.did('accept'));
-  assert.deepEqual(ui.calls, [['hideIncoming'], ['startConversation'], ['setCall', 'connecting', 'carol']]);
+  assert.deepEqual(ui.calls, [['hideIncoming'], ['openConversation', 'carol'], ['setCall', 'connecting', 'carol']]);
 });
 
 test('declining the prompt declines the call', () => {
@@ -242,21 +271,34 @@ test('offers are ignored before signing in, and when they carry no offer', () =>
   assert.equal(calls.made.length + later.calls.made.length, 0);
 });
 
-test('busy: a second caller is declined as busy and we are told, without a prompt', () => {
-  const { ui, signaling, calls, call } = inCallWith('bob');
+test('a second caller during a call rings quietly: the conversation on screen stays, accepting opens the new one', () => {
+  const { ui, signaling, calls, call: bob, app } = inCallWith('bob');
   signaling.server('offer', { name: 'carol', offer: OFFER });
-  assert.deepEqual(signaling.sent, [{ type: 'decline', name: 'carol', reason: 'busy' }]);
-  assert.deepEqual(ui.calls, [['notice', 'carol called while you were in a call.']]);
-  assert.equal(calls.made.length, 1, 'no second call');
-  assert.equal(call.isOver, false);
+  assert.deepEqual(signaling.sent, []);
+  assert.equal(calls.made.length, 2);
+  const carol = calls.made[1];
+  assert.deepEqual(ui.called('openConversation'), [], 'bob\'s conversation stays on screen');
+  assert.deepEqual(ui.last('showIncoming'), ['carol', { quiet: true }]);
+  assert.equal(app.call(), bob);
+  ui.emit('accept');
+  assert.ok(carol.did('accept'));
+  assert.deepEqual(ui.last('openConversation'), ['carol']);
+  assert.equal(bob.isOver, false);
 });
 
-test('busy while our own call is still ringing the callee, too', () => {
-  const { ui, signaling, calls } = inCallWith('bob', { state: 'calling' });
+test('busy: a caller while another call asks for an answer, or past the limit of calls', () => {
+  const { ui, signaling, calls } = rungBy('bob');
   signaling.server('offer', { name: 'carol', offer: OFFER });
   assert.deepEqual(signaling.sent, [{ type: 'decline', name: 'carol', reason: 'busy' }]);
-  assert.equal(ui.called('showIncoming').length, 0);
-  assert.equal(calls.made.length, 1);
+  assert.deepEqual(ui.called('notice'), [['carol called while you were in a call.']]);
+  assert.equal(calls.made.length, 1, 'one prompt at a time');
+
+  const full = inCallWith('peer0');
+  for (let i = 1; i < MAX_CALLS; i++) full.ui.emit('call', `peer${i}`);
+  full.signaling.sent.length = 0;
+  full.signaling.server('offer', { name: 'carol', offer: OFFER });
+  assert.deepEqual(full.signaling.sent, [{ type: 'decline', name: 'carol', reason: 'busy' }]);
+  assert.equal(full.ui.called('showIncoming').length, 0);
 });
 
 test('an offer from the peer we are talking to is a renegotiation: applied, no prompt', () => {
@@ -354,8 +396,8 @@ test('leave while the prompt is up is a missed call', () => {
   signaling.server('leave', { name: 'carol' });
   assert.deepEqual(call.argsOf('handleRemoteEnd'), [['missed']]);
   assert.deepEqual(ui.calls, [
-    ['setTyping', null], ['setComposerEnabled', false], ['hideIncoming'], ['setCall', 'ended', 'carol'],
-    ['notice', 'Missed call from carol.'],
+    ['hideIncoming'], ['setTyping', null, 'carol'], ['setSafety', null, 'carol'], ['setComposerEnabled', false, 'carol'],
+    ['setCall', 'ended', 'carol'], ['notice', 'Missed call from carol.'],
   ]);
 });
 
@@ -363,7 +405,7 @@ test('leave during a call: the peer left', () => {
   const { ui, signaling, call, app } = inCallWith('bob');
   signaling.server('leave', { name: 'bob' });
   assert.deepEqual(call.argsOf('handleRemoteEnd'), [['peer-left']]);
-  assert.deepEqual(ui.last('addSystemMessage'), ['bob left the call. You can call again at any time.', 'warning']);
+  assert.deepEqual(ui.last('addSystemMessage'), ['bob left the call. You can call again at any time.', 'warning', 'bob']);
   assert.deepEqual(ui.last('setCall'), ['ended', 'bob']);
   assert.equal(app.call(), null);
 });
@@ -379,12 +421,12 @@ test('decline while calling: busy, or declined', () => {
   const busy = inCallWith('bob', { state: 'calling' });
   busy.signaling.server('decline', { name: 'bob', reason: 'busy' });
   assert.deepEqual(busy.call.argsOf('handleRemoteEnd'), [['busy']]);
-  assert.deepEqual(busy.ui.last('addSystemMessage'), ['bob is busy in another call. You can call again at any time.', 'warning']);
+  assert.deepEqual(busy.ui.last('addSystemMessage'), ['bob is busy in another call. You can call again at any time.', 'warning', 'bob']);
 
   const declined = inCallWith('bob', { state: 'calling' });
   declined.signaling.server('decline', { name: 'bob', reason: 'declined' });
   assert.deepEqual(declined.call.argsOf('handleRemoteEnd'), [['declined']]);
-  assert.deepEqual(declined.ui.last('addSystemMessage'), ['bob declined the call. You can call again at any time.', 'warning']);
+  assert.deepEqual(declined.ui.last('addSystemMessage'), ['bob declined the call. You can call again at any time.', 'warning', 'bob']);
 
   const unexplained = inCallWith('bob', { state: 'calling' });
   unexplained.signaling.server('decline', { name: 'bob' });
@@ -402,7 +444,7 @@ test('no-such-user ends the call being placed as unreachable', () => {
   signaling.server('error', { code: 'no-such-user', message: 'nobody is not online' });
   assert.ok(call.did('handleUnreachable'));
   assert.equal(call.isOver, true);
-  assert.deepEqual(ui.last('addSystemMessage'), ['nobody is not online. You can call again at any time.', 'warning']);
+  assert.deepEqual(ui.last('addSystemMessage'), ['nobody is not online. You can call again at any time.', 'warning', 'nobody']);
 });
 
 test('no-such-user during a live call leaves it alone; rate-limited is a notice', (t) => {
@@ -427,7 +469,7 @@ test('hanging up ends the call as our own doing', () => {
   const { ui, call, app, session } = inCallWith('bob');
   ui.emit('hangup');
   assert.ok(call.did('hangUp'));
-  assert.deepEqual(ui.last('addSystemMessage'), ['You hung up. You can call again at any time.', 'info']);
+  assert.deepEqual(ui.last('addSystemMessage'), ['You hung up. You can call again at any time.', 'info', 'bob']);
   assert.equal(app.call(), null);
   assert.deepEqual(session.calls, []);
 });
@@ -437,7 +479,7 @@ test('after a call ends, the next one can be placed and rung', () => {
   signaling.server('leave', { name: 'bob' });
   signaling.server('offer', { name: 'carol', offer: OFFER });
   assert.equal(calls.made.length, 2);
-  assert.deepEqual(ui.last('showIncoming'), ['carol']);
+  assert.deepEqual(ui.last('showIncoming'), ['carol', { quiet: false }]);
 });
 
 // --- chatting --------------------------------------------------------------------------------
@@ -448,9 +490,9 @@ test('the chat channel drives the composer; messages come in with the peer as au
   call.chat = chat;
   call.emit('chat', chat);
   chat.open();
-  assert.deepEqual(ui.last('setComposerEnabled'), [true]);
+  assert.deepEqual(ui.last('setComposerEnabled'), [true, 'bob']);
   chat.emit('message', { id: 'x1', text: 'hi alice', ts: 5 });
-  assert.deepEqual(ui.last('addMessage'), [{ id: 'x1', text: 'hi alice', ts: 5, own: false, author: 'bob' }]);
+  assert.deepEqual(ui.last('addMessage'), [{ id: 'x1', text: 'hi alice', ts: 5, own: false, author: 'bob', peer: 'bob' }]);
   chat.emit('ack', { id: 'm1' });
   assert.deepEqual(ui.last('markDelivered'), ['m1']);
 
@@ -458,7 +500,7 @@ test('the chat channel drives the composer; messages come in with the peer as au
   ui.emit('send', 'hello bob');
   assert.deepEqual(chat.sent.map((m) => m.text), ['hello bob']);
   assert.deepEqual(ui.calls, [
-    ['addMessage', { id: 'm1', text: 'hello bob', ts: 1_700_000_000_000, own: true }], ['clearComposer'],
+    ['addMessage', { id: 'm1', text: 'hello bob', ts: 1_700_000_000_000, own: true, peer: 'bob' }], ['clearComposer'],
   ]);
 });
 
@@ -669,9 +711,9 @@ test('typing is told to the peer, and the peer\'s typing is shown until its mess
   ui.emit('send', 'hi');
   assert.deepEqual(chat.typingSent, [true, false], 'sending ends it');
   chat.emit('typing', { active: true });
-  assert.deepEqual(ui.last('setTyping'), ['bob']);
+  assert.deepEqual(ui.last('setTyping'), ['bob', 'bob']);
   chat.emit('message', { id: 'm1', text: 'hello', ts: 1 });
-  assert.deepEqual(ui.last('setTyping'), [null]);
+  assert.deepEqual(ui.last('setTyping'), [null, 'bob']);
 });
 
 test('a message on screen is reported read, unless read receipts are off: then none are sent or shown', () => {
@@ -692,7 +734,7 @@ test('a message on screen is reported read, unless read receipts are off: then n
 test('written while the path is down: shown as queued, and marked sent when the call is back', () => {
   const { ui, call } = chatting();
   call.moveTo('interrupted');
-  assert.deepEqual(ui.last('setComposerEnabled'), [true], 'the composer stays usable');
+  assert.deepEqual(ui.last('setComposerEnabled'), [true, 'bob'], 'the composer stays usable');
   ui.emit('send', 'one');
   ui.emit('send', 'two');
   assert.deepEqual(ui.called('addMessage').map(([m]) => [m.text, m.queued]), [['one', true], ['two', true]]);

@@ -18,6 +18,8 @@ const ICE_SERVERS_FRESH_MS = 10_000;
 /** How long a call or an ICE restart waits for fresh ICE servers before it uses the ones it has. */
 const ICE_SERVERS_WAIT_MS = 2_000;
 const LOGIN_REFUSALS = ['taken', 'invalid-name', 'already-logged-in', 'unauthorized', 'server-full', 'unavailable'];
+/** Calls held at once, as the server's default `textchat.maxCallsPerUser`; past it, busy. */
+export const MAX_CALLS = 8;
 
 const realCalls = {
   outgoing: (options) => Call.outgoing(options),
@@ -30,9 +32,13 @@ const realCalls = {
  * session is a fresh one unless given. `identity` (identity.js) gives calls our certificate and
  * remembers verified peers; without one (null) calls use a throwaway certificate and show no
  * safety code. `notifier` (notify.js) and `ringer` (ring.js), when given, tell of a call or a
- * message while the page is in the background, and ring for incoming calls. Returns {session, call(), start()}: `call()` is the call
- * that is ringing, being placed or live (null if none), `start()` shows the sign-in form and
- * opens the connection.
+ * message while the page is in the background, and ring for incoming calls. Returns {session,
+ * call(), start()}: `call()` is the call of the conversation on screen (null if none is live),
+ * `start()` shows the sign-in form and opens the connection.
+ *
+ * Several calls may go on at once (up to MAX_CALLS), one conversation per peer; the person
+ * writes in the one on screen (`openPeer`), picked in the conversation list. One incoming call
+ * at a time asks; another caller meanwhile hears busy.
  */
 export function createApp({
   signaling, ui, t, session = new Session(), calls = realCalls, identity = null, notifier = null, ringer = null,
@@ -42,15 +48,24 @@ export function createApp({
   let ringing = null;          // the incoming call the ring and its notification are for
   let lost = false;            // the connection dropped after we were online
   let signInAfterCall = null;  // a refused resume, shown once the live call is over
+  let prompt = null;           // the incoming call the prompt asks about
+  let openPeer = null;         // whose conversation is on screen
   /** Call → its Verification (made when its chat channel is). */
   const verifications = new WeakMap();
   /** Call → {signal, indicator}: "typing…" both ways, for its current chat channel. */
   const typing = new WeakMap();
 
   const send = (message) => signaling.send(message);
-  // Several calls could be held at once; the page keeps one, and turns others away as busy.
-  const current = () => session.calls.find((call) => !call.isOver) ?? null;
+  const live = () => session.calls.filter((call) => !call.isOver);
+  // The first live call: all a server that names no sender (the tutorial's) lets us tell apart.
+  const current = () => live()[0] ?? null;
   const isBusy = () => current() !== null;
+  // The live call of the conversation on screen: what the composer, hang-up and safety code act on.
+  const selected = () => (openPeer === null ? null : callFor(openPeer));
+  function open(peer) {
+    openPeer = peer;
+    ui.openConversation(peer);
+  }
   // The live call a server message is about: the one with its sender or, from a server that
   // names no sender (the tutorial's, on answers, candidates and leaves), the one call there is.
   const callFor = (name) => {
@@ -145,7 +160,7 @@ export function createApp({
       }
       return;
     }
-    if (isBusy()) {
+    if (prompt !== null || live().length >= MAX_CALLS) {
       send({ type: 'decline', name: from, reason: 'busy' });
       ui.notice(t('end.busy-declined', { name: from }));
       return;
@@ -205,10 +220,12 @@ export function createApp({
     adopt(incoming);
     for (const candidate of candidates) incoming.handleCandidate(candidate);
     if (accept) {
-      ui.startConversation();
+      open(incoming.peer);
       incoming.accept();
     } else {
-      ui.showIncoming(from);
+      // While another call goes on, the prompt does not take the keyboard from it.
+      ui.showIncoming(from, { quiet: live().length > 1 });
+      prompt = incoming;
       ringing = incoming;
       ringer?.start();
       notifier?.incomingCall(from);
@@ -221,15 +238,21 @@ export function createApp({
       ui.notice(t('callform.self'));
       return;
     }
-    if (isBusy()) {
-      ui.notice(t('callform.busy'));
+    const ongoing = callFor(name);
+    if (ongoing) {
+      open(ongoing.peer); // already talking: the conversation comes forward
+      ui.clearCallName();
+      return;
+    }
+    if (live().length >= MAX_CALLS) {
+      ui.notice(t('callform.busy', { max: MAX_CALLS }));
       return;
     }
     const peer = session.userNamed(name) ?? name;
     const outgoing = calls.outgoing({
       self: session.name, peer, rtcConfig: rtcConfig(), send, iceServers: freshIceServers,
     });
-    ui.startConversation();
+    open(peer);
     adopt(outgoing);
     outgoing.start();
     ui.clearCallName();
@@ -237,10 +260,11 @@ export function createApp({
 
   function adopt(call) {
     session.addCall(call);
+    if (openPeer === null) open(call.peer);
     ui.setCall(call.state, call.peer);
     call.on('state', (state) => {
       // While the path is down the composer stays usable: what is written waits, shown as queued.
-      if (state === 'interrupted') ui.setComposerEnabled(true);
+      if (state === 'interrupted') ui.setComposerEnabled(true, call.peer);
       if (call === ringing && state !== 'ringing') {
         // The ring and the call's notification last as long as it rings, however that ends.
         ringing = null;
@@ -252,7 +276,7 @@ export function createApp({
     call.on('peer', () => {
       if (!call.isOver) ui.setCall(call.state, call.peer);
     });
-    call.on('route', (route) => ui.setRoute(route));
+    call.on('route', (route) => ui.setRoute(route, call.peer));
     call.on('restored', () => {
       ui.notice(t('call.restored', { name: call.peer }));
       sendUndelivered(call);
@@ -263,7 +287,7 @@ export function createApp({
       const verification = identity ? verify(call, chat) : null;
       typing.get(call)?.signal.stop();
       const indicator = new TypingIndicator((shown) => {
-        if (!call.isOver) ui.setTyping(shown ? call.peer : null);
+        if (!call.isOver) ui.setTyping(shown ? call.peer : null, call.peer);
       });
       typing.set(call, { signal: new TypingSignal((active) => chat.sendTyping(active)), indicator });
       chat.on('typing', ({ active }) => indicator.heard(active));
@@ -274,14 +298,14 @@ export function createApp({
         if (verification) {
           call.fingerprints().then((fingerprints) => verification.start(fingerprints));
         } else {
-          ui.setComposerEnabled(true);
+          ui.setComposerEnabled(true, call.peer);
           sendUndelivered(call);
         }
       });
-      chat.on('close', () => ui.setComposerEnabled(call.state === 'interrupted'));
+      chat.on('close', () => ui.setComposerEnabled(call.state === 'interrupted', call.peer));
       chat.on('message', (message) => {
         indicator.clear();
-        ui.addMessage({ ...message, own: false, author: call.peer });
+        ui.addMessage({ ...message, own: false, author: call.peer, peer: call.peer });
         notifier?.message(call.peer, message.text);
       });
       chat.on('ack', ({ id }) => ui.markDelivered(id));
@@ -300,7 +324,7 @@ export function createApp({
       if (call.isOver || verifications.get(call) !== verification) return;
       ui.setSafety({ ...state, name: call.peer });
       const canSend = chat.isOpen && !state.holdsSending;
-      ui.setComposerEnabled(canSend);
+      ui.setComposerEnabled(canSend, call.peer);
       // What an earlier connection could not deliver goes out once this one may be trusted as much.
       if (canSend) sendUndelivered(call);
     });
@@ -308,31 +332,34 @@ export function createApp({
   }
 
   function callEnded(ended, reason) {
+    const { peer } = ended;
     typing.get(ended)?.signal.stop();
     typing.get(ended)?.indicator.clear();
-    ui.setTyping(null);
-    if (verifications.has(ended)) {
-      verifications.get(ended).stop();
-      ui.setSafety(null);
-    }
-    ui.setComposerEnabled(false);
     session.removeCall(ended);
+    if (prompt === ended) {
+      prompt = null;
+      ui.hideIncoming();
+    }
+    verifications.get(ended)?.stop();
     if (reason === 'superseded') return; // a crossing call took its place
+    if (!callFor(peer)) {
+      // The conversation stays, with what was said; its call is over.
+      ui.setTyping(null, peer);
+      ui.setSafety(null, peer);
+      ui.setComposerEnabled(false, peer);
+      ui.setCall('ended', peer);
+    }
     if (signInAfterCall && !isBusy()) {
       ui.showSignIn(signInAfterCall);
       signInAfterCall = null;
     }
-    if (!isBusy()) {
-      ui.hideIncoming();
-      ui.setCall('ended', ended.peer);
-    }
-    const text = t(`end.${reason}`, { name: ended.peer });
+    const text = t(`end.${reason}`, { name: peer });
     if (reason === 'declined-by-me' || reason === 'missed') {
       ui.notice(text);
     } else if (UNFIXABLE_BY_CALLING_AGAIN.has(reason)) {
-      ui.addSystemMessage(text, 'warning');
+      ui.addSystemMessage(text, 'warning', peer);
     } else {
-      ui.addSystemMessage(`${text} ${t('end.call-again')}`, reason === 'hung-up' ? 'info' : 'warning');
+      ui.addSystemMessage(`${text} ${t('end.call-again')}`, reason === 'hung-up' ? 'info' : 'warning', peer);
     }
   }
 
@@ -358,8 +385,8 @@ export function createApp({
   });
 
   signaling.on('error', ({ code, message }) => {
-    // The refusal names no callee; the call being placed is the one it refused.
-    const calling = current();
+    // The refusal names no callee; the call placed last is the one it refused.
+    const calling = live().filter((call) => call.state === 'calling').at(-1);
     if (code === 'no-such-user' && calling?.state === 'calling') {
       calling.handleUnreachable();
     } else if (code === 'rate-limited') {
@@ -382,29 +409,36 @@ export function createApp({
   ui.on('call', placeCall);
 
   ui.on('accept', () => {
-    const call = current();
+    const call = prompt;
     if (call?.state !== 'ringing') return;
+    prompt = null;
     ui.hideIncoming();
-    ui.startConversation();
+    open(call.peer);
     call.accept();
   });
 
   ui.on('decline', () => {
     ui.hideIncoming();
-    const call = current();
+    const call = prompt;
+    prompt = null;
     if (call?.state === 'ringing') call.decline('declined');
   });
 
-  ui.on('hangup', () => current()?.hangUp());
+  ui.on('hangup', () => selected()?.hangUp());
+
+  ui.on('open', (peer) => {
+    if (typeof peer === 'string' && peer !== '') open(callFor(peer)?.peer ?? peer);
+  });
 
   // --- typing and read marks -----------------------------------------------------------------
 
   ui.on('typing', () => {
-    const call = current();
+    const call = selected();
     if (call?.chat?.isOpen) typing.get(call)?.signal.keystroke();
   });
+  // Only the conversation on screen shows its messages: what was seen was seen there.
   ui.on('seen', (id) => {
-    const chat = current()?.chat;
+    const chat = selected()?.chat;
     if (prefs.readReceipts && chat?.isOpen) chat.sendRead(id);
   });
   ui.on('read-receipts', (on) => {
@@ -433,12 +467,16 @@ export function createApp({
   // A notification was clicked: the call it told of waits for an answer, or the chat is there.
   notifier?.on('open', ({ peer, kind }) => {
     const call = callFor(peer);
-    if (kind === 'call' && call?.state === 'ringing') ui.showIncoming(call.peer);
-    else ui.focusConversation();
+    if (kind === 'call' && call?.state === 'ringing') {
+      ui.showIncoming(call.peer);
+      return;
+    }
+    if (call) open(call.peer);
+    ui.focusConversation();
   });
 
   const verificationOfCall = () => {
-    const call = current();
+    const call = selected();
     return call ? verifications.get(call) : undefined;
   };
   ui.on('verify-peer', () => {
@@ -453,10 +491,10 @@ export function createApp({
   ui.on('accept-change', () => verificationOfCall()?.acknowledgeChange());
 
   ui.on('send', (text) => {
-    const call = current();
+    const call = selected();
     if (call?.state === 'interrupted') {
       // Sent once the call is back (PROTOCOL.md's client notes), in order, exactly once.
-      ui.addMessage({ ...call.queue(text), own: true, queued: true });
+      ui.addMessage({ ...call.queue(text), own: true, queued: true, peer: call.peer });
       ui.clearComposer();
       return;
     }
@@ -464,7 +502,7 @@ export function createApp({
     if (!chat?.isOpen || verifications.get(call)?.state.holdsSending) return;
     const sent = chat.send(text);
     typing.get(call)?.signal.stop();
-    ui.addMessage({ ...sent, own: true });
+    ui.addMessage({ ...sent, own: true, peer: call.peer });
     ui.clearComposer();
   });
 
@@ -477,7 +515,7 @@ export function createApp({
 
   return {
     session,
-    call: current,
+    call: selected,
     start() {
       showAlerts();
       ui.setReadReceipts(prefs.readReceipts);

@@ -1,6 +1,7 @@
 // Everything that touches the DOM. User-supplied text only ever goes in through
 // textContent or attribute setters, never as markup.
 import { Emitter } from './emitter.js';
+import { nameKey } from './names.js';
 
 const NOTICE_MS = 8_000;
 const FOLLOW_THRESHOLD_PX = 80;
@@ -20,7 +21,13 @@ const SEARCH_DELAY_MS = 250;
  * (prefix), for the safety code `verify-peer`, `forget-peer`, `accept-change`, and for alerts
  * `notify-enable`, `notify-previews` (hide: boolean), `ring-mute` (muted: boolean); `typing` (a key
  * pressed in the composer, with text in it), `seen` (id: a peer's message was on screen while the
- * page was in front), `read-receipts` (on: boolean).
+ * page was in front), `read-receipts` (on: boolean), `open` (peer: a conversation was picked in the
+ * list).
+ *
+ * Conversations: one per peer, each with its call's state, its messages, safety code, typing and
+ * composer state, and its unread count; one of them is open (on screen) at a time, as the app says
+ * (`openConversation`). Methods that take a `peer` change that conversation, and the screen only
+ * if it is the open one.
  */
 export class UI extends Emitter {
   #t;
@@ -30,7 +37,12 @@ export class UI extends Emitter {
   /** The online list's items by the name they show (who is online is the session's to say). */
   #users = new Map();
   #el;
-  #unread = 0;
+  /** nameKey(peer) → the conversation (see #conversation). */
+  #conversations = new Map();
+  /** The conversation on screen, or null. */
+  #open = null;
+  /** Message id → its list item, in whichever conversation. */
+  #byId = new Map();
 
   constructor(doc, t, language) {
     super();
@@ -89,6 +101,8 @@ export class UI extends Emitter {
       favicon: byId('favicon'),
       readReceipts: byId('read-receipts'),
       typing: byId('typing'),
+      conversations: byId('conversations'),
+      conversationList: byId('conversation-list'),
     };
     this.#watchReading(doc);
     this.#bindControls(doc);
@@ -120,6 +134,10 @@ export class UI extends Emitter {
       // Typing a name asks the server once the typing pauses, not at every key.
       clearTimeout(searchTimer);
       searchTimer = setTimeout(() => this.emit('search', el.search.value.trim()), SEARCH_DELAY_MS);
+    });
+    el.conversationList.addEventListener('click', (event) => {
+      const item = event.target.closest('li[data-peer]');
+      if (item) this.emit('open', item.dataset.peer);
     });
     el.hangup.addEventListener('click', () => this.emit('hangup'));
     el.accept.addEventListener('click', () => this.emit('accept'));
@@ -154,7 +172,7 @@ export class UI extends Emitter {
       }
     });
     doc.addEventListener('visibilitychange', () => {
-      if (!doc.hidden) this.#setUnread(0);
+      if (!doc.hidden && this.#open) this.#markAllRead(this.#open);
     });
   }
 
@@ -231,11 +249,18 @@ export class UI extends Emitter {
     this.#el.readReceipts.checked = on;
   }
 
-  /** `name` is typing (null: nobody). */
-  setTyping(name) {
+  /** `name` is typing (null: nobody) in the conversation with `peer` (default: `name`'s, or the open one). */
+  setTyping(name, peer = name) {
+    const conversation = this.#target(peer);
+    if (!conversation) return;
+    conversation.typing = name !== null;
+    if (conversation === this.#open) this.#renderTyping(conversation);
+  }
+
+  #renderTyping(conversation) {
     const typing = this.#el.typing;
-    typing.hidden = name === null;
-    typing.textContent = name === null ? '' : this.#t('chat.typing', { name });
+    typing.hidden = !conversation.typing;
+    typing.textContent = conversation.typing ? this.#t('chat.typing', { name: conversation.peer }) : '';
   }
 
   // A peer's message counts as read once at least half of it was on screen while the page was in
@@ -336,8 +361,107 @@ export class UI extends Emitter {
 
   // --- the call ---------------------------------------------------------------------------
 
-  /** state: idle | calling | ringing | connecting | connected | interrupted | ended */
+  // --- conversations ----------------------------------------------------------------------
+
+  /** The conversation with `peer`, made (and listed) if there was none. */
+  #conversation(peer) {
+    const key = nameKey(peer);
+    let conversation = this.#conversations.get(key);
+    if (conversation) {
+      conversation.peer = peer; // the server's latest spelling
+      return conversation;
+    }
+    conversation = {
+      peer, state: 'idle', items: [], unread: 0, typing: false, composer: false, draft: '', route: null,
+      safety: null, entry: null,
+    };
+    const entry = element('li', { attrs: { 'data-testid': 'conversation' } });
+    const tab = element('button', { className: 'conversation-tab', attrs: { type: 'button' } });
+    tab.append(
+      element('span', { className: 'dot', attrs: { 'aria-hidden': 'true' } }),
+      element('span', { className: 'conversation-name', text: peer, attrs: { 'data-testid': 'conversation-name' } }),
+      element('span', { className: 'unread-badge', attrs: { 'data-testid': 'conversation-unread', hidden: '' } }),
+    );
+    entry.append(tab);
+    conversation.entry = entry;
+    this.#conversations.set(key, conversation);
+    this.#el.conversationList.append(entry);
+    this.#el.conversations.hidden = false;
+    this.#renderEntry(conversation);
+    return conversation;
+  }
+
+  /** The conversation a change is for: `peer`'s, or without one the open conversation. */
+  #target(peer) {
+    if (typeof peer === 'string' && peer !== '') return this.#conversation(peer);
+    return this.#open;
+  }
+
+  #renderEntry(conversation) {
+    const { entry, peer, state, unread } = conversation;
+    entry.dataset.peer = peer;
+    entry.dataset.state = state;
+    entry.dataset.unread = String(unread);
+    const tab = entry.firstChild;
+    tab.setAttribute('aria-current', String(conversation === this.#open));
+    const label = [this.#t('conversations.open', { name: peer }), this.#t(`call.${state}`, { name: peer })];
+    if (unread > 0) label.push(this.#t('conversations.unread', { count: unread }));
+    tab.setAttribute('aria-label', label.join('. '));
+    const badge = tab.querySelector('.unread-badge');
+    badge.hidden = unread === 0;
+    badge.textContent = unread > 0 ? String(unread) : '';
+  }
+
+  /**
+   * Shows the conversation with `peer`: its messages, call, safety code, typing and composer; what
+   * was written but not sent in the one on screen before waits there.
+   */
+  openConversation(peer) {
+    const conversation = this.#conversation(peer);
+    const before = this.#open;
+    if (before === conversation) return;
+    if (before) before.draft = this.#el.input.value;
+    this.#open = conversation;
+    if (before) this.#renderEntry(before);
+    this.#reading?.disconnect();
+    this.#onScreen.clear();
+    this.#el.messages.replaceChildren(...conversation.items);
+    for (const item of conversation.items) {
+      if (item.dataset.own === 'false' && item.dataset.id) this.#reading?.observe(item);
+    }
+    this.#el.messages.scrollTop = this.#el.messages.scrollHeight;
+    this.#el.input.value = conversation.draft;
+    this.#renderCall(conversation);
+    this.#renderRoute(conversation);
+    this.#renderSafety(conversation);
+    this.#renderTyping(conversation);
+    this.#renderComposer(conversation, false);
+    if (!document.hidden) this.#markAllRead(conversation);
+    this.#renderEntry(conversation);
+  }
+
+  #markAllRead(conversation) {
+    conversation.unread = 0;
+    this.#renderEntry(conversation);
+    this.#updateTitle();
+  }
+
+  // --- the call ---------------------------------------------------------------------------
+
+  /** The call with `peer` is in `state`: idle | calling | ringing | connecting | connected | interrupted | ended */
   setCall(state, peer = '') {
+    const conversation = this.#target(peer);
+    if (!conversation) return;
+    conversation.state = state;
+    if (state !== 'connected') conversation.route = null;
+    this.#renderEntry(conversation);
+    if (conversation === this.#open) {
+      this.#renderCall(conversation);
+      this.#renderRoute(conversation);
+    }
+  }
+
+  #renderCall({ state, peer }) {
     const status = this.#el.callStatus;
     status.dataset.state = state;
     status.dataset.peer = peer;
@@ -347,10 +471,17 @@ export class UI extends Emitter {
     // Phones give the whole screen to the conversation during a call (see the stylesheet).
     this.#el.mainView.dataset.inCall = String(live);
     this.#el.hangup.textContent = this.#t(state === 'calling' ? 'call.cancel' : 'call.hangup');
-    if (state !== 'connected') this.setRoute(null);
   }
 
-  setRoute(route) {
+  /** The path the call with `peer` takes now (null: none known). */
+  setRoute(route, peer) {
+    const conversation = this.#target(peer);
+    if (!conversation) return;
+    conversation.route = route;
+    if (conversation === this.#open) this.#renderRoute(conversation);
+  }
+
+  #renderRoute({ route }) {
     this.#el.route.hidden = route === null;
     if (route === null) return;
     const where = (end) => `${end.address}:${end.port}`;
@@ -366,16 +497,24 @@ export class UI extends Emitter {
 
   /**
    * The call's safety code and trust (verification.js's state, with the peer's `name`), or null
-   * to hide them. A changed code is announced; the text says what the person can do.
+   * to hide them (then `peer` says whose). A changed code is announced; the text says what the
+   * person can do.
    */
-  setSafety(state) {
+  setSafety(state, peer = state?.name) {
+    const conversation = this.#target(peer);
+    if (!conversation) return;
+    conversation.safety = state;
+    if (state === null) conversation.changeAnnounced = false;
+    if (conversation === this.#open) this.#renderSafety(conversation);
+  }
+
+  #renderSafety(conversation) {
     const el = this.#el;
+    const state = conversation.safety;
     el.safety.hidden = state === null;
-    if (state === null) {
-      delete el.safety.dataset.announced;
-      return;
-    }
-    const { trust, code, exchange, reason, acknowledged, name } = state;
+    if (state === null) return;
+    const { trust, code, exchange, reason, acknowledged } = state;
+    const name = conversation.peer;
     el.safety.dataset.trust = trust;
     el.safety.dataset.exchange = exchange;
     el.safetyCodeRow.hidden = code === null;
@@ -400,17 +539,31 @@ export class UI extends Emitter {
     el.safetyVerify.hidden = code === null || trust === 'verified' || trust === 'unavailable' || trust === 'checking';
     el.safetyAccept.hidden = !(trust === 'changed' && !acknowledged);
     el.safetyForget.hidden = trust !== 'verified';
-    if (trust === 'changed' && el.safety.dataset.announced !== 'changed') {
-      el.safety.dataset.announced = 'changed';
+    if (trust === 'changed' && !conversation.changeAnnounced) {
+      conversation.changeAnnounced = true;
       this.announce(`${t('safety.trust.changed', { name })} ${help}`);
     }
   }
 
-  showIncoming(name) {
+  /**
+   * Asks whether to take `name`'s call. `quiet`: another call goes on, so the prompt sits in a
+   * corner without taking the focus from what the person is writing (not modal: Tab reaches it).
+   */
+  showIncoming(name, { quiet = false } = {}) {
+    const dialog = this.#el.incoming;
     this.#el.incomingText.textContent = this.#t('incoming.text', { name });
-    this.#el.incoming.dataset.caller = name;
-    if (!this.#el.incoming.open) this.#el.incoming.showModal();
-    this.#el.accept.focus();
+    dialog.dataset.caller = name;
+    dialog.dataset.quiet = String(quiet);
+    if (dialog.open && dialog.matches(':modal') === quiet) dialog.close();
+    if (!dialog.open && quiet) {
+      // show() moves the focus into the dialog, as showModal() does: give it back to where it was.
+      const had = document.activeElement;
+      dialog.show();
+      if (had instanceof HTMLElement && had !== document.body) had.focus();
+    } else if (!dialog.open) {
+      dialog.showModal();
+    }
+    if (!quiet) this.#el.accept.focus();
     this.announce(this.#t('call.ringing', { name }));
   }
 
@@ -420,19 +573,21 @@ export class UI extends Emitter {
 
   // --- the conversation -------------------------------------------------------------------
 
-  startConversation() {
-    this.#reading?.disconnect();
-    this.#onScreen.clear();
-    this.#el.messages.replaceChildren();
+  /** Whether messages can be written to `peer` now (without `peer`: in the open conversation). */
+  setComposerEnabled(open, peer) {
+    const conversation = this.#target(peer);
+    if (!conversation) return;
+    conversation.composer = open;
+    if (conversation === this.#open) this.#renderComposer(conversation, true);
   }
 
-  setComposerEnabled(open) {
+  #renderComposer({ composer }, focus) {
     const { input, send } = this.#el;
     const wasDisabled = input.disabled;
-    input.disabled = !open;
-    send.disabled = !open;
-    input.placeholder = this.#t(open ? 'chat.placeholder' : 'chat.placeholder-closed');
-    if (open && wasDisabled) input.focus();
+    input.disabled = !composer;
+    send.disabled = !composer;
+    input.placeholder = this.#t(composer ? 'chat.placeholder' : 'chat.placeholder-closed');
+    if (focus && composer && wasDisabled) input.focus();
   }
 
   clearComposer() {
@@ -440,8 +595,13 @@ export class UI extends Emitter {
     this.#el.input.focus();
   }
 
-  /** message: {id, text, ts, own, author, queued (own, waiting for the connection)} */
-  addMessage({ id, text, ts, own, author, queued = false }) {
+  /**
+   * message: {id, text, ts, own, author, peer (whose conversation; a peer's message: the author's),
+   * queued (own, waiting for the connection)}
+   */
+  addMessage({ id, text, ts, own, author, peer = own ? undefined : author, queued = false }) {
+    const conversation = this.#target(peer);
+    if (!conversation) return;
     const item = element('li', { className: `message ${own ? 'own' : 'peer'}`, attrs: { 'data-testid': 'message' } });
     item.dataset.own = String(own);
     if (id) item.dataset.id = id;
@@ -460,11 +620,18 @@ export class UI extends Emitter {
     }
     bubble.append(who, body, meta);
     item.append(bubble);
-    this.#append(item, own);
-    if (!own) {
-      if (id) this.#reading?.observe(item);
-      this.announce(this.#t('chat.announce', { name: author, text }));
-      if (document.hidden) this.#setUnread(this.#unread + 1);
+    if (id) this.#byId.set(id, item);
+    this.#append(conversation, item, own);
+    if (own) return;
+    const onScreen = conversation === this.#open;
+    if (onScreen && id) this.#reading?.observe(item);
+    // Someone typing to another person hears that a message came, not what it says.
+    this.announce(onScreen ? this.#t('chat.announce', { name: author, text })
+      : this.#t('conversations.new-message', { name: conversation.peer }));
+    if (document.hidden || !onScreen) {
+      conversation.unread += 1;
+      this.#renderEntry(conversation);
+      this.#updateTitle();
     }
   }
 
@@ -491,14 +658,17 @@ export class UI extends Emitter {
   }
 
   #ownStatus(id) {
-    const item = [...this.#el.messages.querySelectorAll('li.message.own')].find((li) => li.dataset.id === id);
-    return item?.querySelector('.status') ?? null;
+    const item = this.#byId.get(id);
+    return item?.dataset.own === 'true' ? item.querySelector('.status') : null;
   }
 
-  addSystemMessage(text, kind = 'info') {
+  /** A line about the call with `peer` (without `peer`: in the open conversation). */
+  addSystemMessage(text, kind = 'info', peer) {
+    const conversation = this.#target(peer);
+    if (!conversation) return;
     const item = element('li', { className: `system ${kind}`, text, attrs: { 'data-testid': 'system-message' } });
-    this.#append(item, true);
-    this.announce(text);
+    this.#append(conversation, item, true);
+    if (conversation === this.#open) this.announce(text);
   }
 
   announce(text) {
@@ -507,15 +677,19 @@ export class UI extends Emitter {
     setTimeout(() => { this.#el.announcer.textContent = text; }, 50);
   }
 
-  #append(item, forceFollow) {
+  #append(conversation, item, forceFollow) {
+    conversation.items.push(item);
+    if (conversation !== this.#open) return;
     const list = this.#el.messages;
     const nearBottom = list.scrollHeight - list.scrollTop - list.clientHeight < FOLLOW_THRESHOLD_PX;
     list.append(item);
     if (forceFollow || nearBottom) list.scrollTop = list.scrollHeight;
   }
 
-  #setUnread(count) {
-    this.#unread = count;
+  /** The tab's title and icon count what arrived unseen, in every conversation. */
+  #updateTitle() {
+    let count = 0;
+    for (const conversation of this.#conversations.values()) count += conversation.unread;
     const title = this.#t('app.title');
     document.title = count > 0 ? `(${count}) ${title}` : title;
     // The tab's icon carries a red dot while something is unread.

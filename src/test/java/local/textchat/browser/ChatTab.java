@@ -399,6 +399,59 @@ final class ChatTab {
         return element("send").isEnabled();
     }
 
+    // --- conversations ------------------------------------------------------------------
+
+    /** The conversation list, in its order: peer → {state, unread, open}. */
+    @SuppressWarnings("unchecked")
+    Map<String, Map<String, Object>> conversations() {
+        List<Map<String, Object>> rows = (List<Map<String, Object>>) query("""
+                return [...document.querySelectorAll("[data-testid='conversation']")].map((li) => ({
+                  peer: li.dataset.peer, state: li.dataset.state, unread: Number(li.dataset.unread),
+                  open: li.querySelector('button').getAttribute('aria-current') === 'true',
+                  badge: li.querySelector("[data-testid='conversation-unread']").hidden
+                    ? '' : li.querySelector("[data-testid='conversation-unread']").textContent,
+                }));
+                """);
+        Map<String, Map<String, Object>> byPeer = new java.util.LinkedHashMap<>();
+        for (Map<String, Object> row : rows) {
+            byPeer.put((String) row.get("peer"), row);
+        }
+        return byPeer;
+    }
+
+    /** How many of {@code peer}'s messages wait unseen, as the list's badge shows it ("" for none). */
+    String unreadBadge(String peer) {
+        Map<String, Object> row = conversations().get(peer);
+        return row == null ? null : (String) row.get("badge");
+    }
+
+    /** The peer whose conversation is on screen (null if none). */
+    String openConversation() {
+        return conversations().entrySet().stream().filter(e -> Boolean.TRUE.equals(e.getValue().get("open")))
+                .map(Map.Entry::getKey).findFirst().orElse(null);
+    }
+
+    /** Picks {@code peer}'s conversation in the list, as a person would. */
+    void openConversation(String peer) {
+        tab.click("[data-testid='conversation'][data-peer=" + cssString(peer) + "] button");
+        await(peer + "'s conversation on screen", d -> peer.equals(openConversation()));
+    }
+
+    /** What is in the composer, not sent yet. */
+    String composerText() {
+        return (String) query("return byTestId('message-input').value;");
+    }
+
+    /** Empties the composer. */
+    void clearComposer() {
+        query("byTestId('message-input').value = '';");
+    }
+
+    /** The data-testid of the element that has the keyboard focus (null for none). */
+    String focused() {
+        return (String) query("return document.activeElement?.getAttribute('data-testid') ?? null;");
+    }
+
     // --- the safety code ----------------------------------------------------------------
 
     /** What the page says of the peer's identity: checking, unverified, verified, changed or unavailable. */

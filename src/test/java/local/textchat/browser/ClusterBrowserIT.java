@@ -56,6 +56,18 @@ class ClusterBrowserIT {
     });
 
     @Test
+    void aliceOnNodeOneTalksWithBobAndCarolOnNodeTwoAtOnce() {
+        ChatTab alice = browser.openTab();
+        alice.signInAndWait("alice");
+        ChatTab bob = browser.openTab(nodes.get(1).page());
+        bob.signInAndWait("bob");
+        ChatTab carol = browser.openTab(nodes.get(1).page());
+        carol.signInAndWait("carol");
+        alice.awaitUser("carol");
+        SeveralConversationsBrowserIT.aliceTalksWithBobAndCarolAtOnce(alice, bob, carol);
+    }
+
+    @Test
     void aliceOnNodeOneAndBobOnNodeTwoCallChatAndHangUp() {
         assertNotEquals(nodes.get(0).page(), nodes.get(1).page());
         ChatTab alice = browser.openTab();
