@@ -18,6 +18,7 @@ const SHELL = [
   'js/call.js',
   'js/chat.js',
   'js/emitter.js',
+  'js/history.js',
   'js/i18n.js',
   'js/ice.js',
   'js/identity.js',

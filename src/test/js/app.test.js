@@ -5,6 +5,7 @@ import { MAX_CALLS, createApp } from '../../main/webapp/js/app.js';
 import { translator } from '../../main/webapp/js/i18n.js';
 import { Emitter } from '../../main/webapp/js/emitter.js';
 import { FakeCall, FakeChat, FakeSignaling, fakeCalls, fakeUI } from './fakes.js';
+import { Session } from '../../main/webapp/js/session.js';
 
 const OFFER = { type: 'offer', sdp: 'v=0 offer' };
 const ANSWER = { type: 'answer', sdp: 'v=0 answer' };
@@ -88,7 +89,7 @@ test('a refused login shows the form again with the reason in words', () => {
   const { ui, signaling, session } = page();
   ui.emit('signin', 'Alice');
   signaling.server('login', { success: false, reason: 'taken' });
-  assert.deepEqual(ui.last('showSignIn'), [{ name: 'Alice', error: 'That name is already taken. Please choose another one.' }]);
+  assert.deepEqual(ui.last('showSignIn'), [{ name: 'Alice', error: 'That name is already taken. Please choose another one. (If it was yours in a tab you just closed, it is free again within a few seconds.)' }]);
   assert.deepEqual(ui.last('setConnection'), ['open', 'Connected']);
   assert.equal(session.signedIn, false);
   assert.equal(signaling.loginMessage, null);
@@ -108,7 +109,7 @@ test('a refused resume says we were signed out while the connection was down', (
   signaling.server('login', { success: false, reason: 'taken' });
   assert.deepEqual(ui.last('showSignIn'), [{
     name: 'alice',
-    error: 'You were signed out while the connection was down. That name is already taken. Please choose another one.',
+    error: 'You were signed out while the connection was down. That name is already taken. Please choose another one. (If it was yours in a tab you just closed, it is free again within a few seconds.)',
   }]);
 });
 
@@ -744,4 +745,101 @@ test('written while the path is down: shown as queued, and marked sent when the 
   assert.deepEqual(ui.called('markSent'), [['q1'], ['q2']], 'in order');
   call.emit('restored');
   assert.equal(ui.called('markSent').length, 2, 'once');
+});
+
+// --- history and reloads ---------------------------------------------------------------------
+
+/** A history as app.js uses one, in memory, that records what it was told. */
+function fakeHistory(kept = {}) {
+  const log = [];
+  return {
+    log,
+    record: async (self, peer, message) => { log.push(['record', self, peer, message]); },
+    mark: async (self, peer, id, state) => { log.push(['mark', self, peer, id, state]); },
+    messages: async (self, peer) => kept[peer] ?? [],
+    conversations: async () => Object.keys(kept).map((peer) => ({ peer, lastTs: 1 })),
+    forget: async (self, peer) => { log.push(['forget', self, peer]); },
+  };
+}
+
+function pageWithHistory(history, session) {
+  const signaling = new FakeSignaling();
+  const ui = fakeUI();
+  const calls = fakeCalls();
+  const app = createApp({ signaling, ui, t: translator('en'), calls, history, ...(session ? { session } : {}) });
+  return { signaling, ui, calls, app, session: app.session };
+}
+
+const tick = () => new Promise((resolve) => setImmediate(resolve));
+
+test('what is said is kept per peer with its marks, and shown again when the conversation opens', async () => {
+  const kept = { bob: [{ id: 'old1', text: 'earlier', ts: 1, own: true, state: 'read' }] };
+  const history = fakeHistory(kept);
+  const { ui, signaling, calls } = pageWithHistory(history);
+  ui.emit('signin', 'alice');
+  signaling.server('login', { success: true, name: 'alice', users: ['bob'], token: 't' });
+  await tick();
+  assert.deepEqual(ui.called('listConversation'), [['bob']], 'a conversation of before is listed');
+
+  ui.emit('call', 'bob');
+  await tick();
+  assert.deepEqual(ui.last('addHistory'), ['bob', kept.bob]);
+  const call = calls.made[0];
+  signaling.server('answer', { name: 'bob', answer: ANSWER });
+  const chat = new FakeChat();
+  call.chat = chat;
+  call.emit('chat', chat);
+  chat.open();
+  ui.emit('send', 'hello');
+  chat.emit('ack', { id: 'm1' });
+  chat.emit('read', { id: 'm1' });
+  chat.emit('message', { id: 'p1', text: 'hi', ts: 7 });
+  assert.deepEqual(history.log, [
+    ['record', 'alice', 'bob', { id: 'm1', text: 'hello', ts: 1_700_000_000_000, own: true, state: 'sent' }],
+    ['mark', 'alice', 'bob', 'm1', 'delivered'],
+    ['mark', 'alice', 'bob', 'm1', 'read'],
+    ['record', 'alice', 'bob', { id: 'p1', text: 'hi', ts: 7, own: false, state: 'received' }],
+  ]);
+  ui.emit('open', 'bob');
+  await tick();
+  assert.equal(ui.called('addHistory').length, 1, 'shown once per page');
+});
+
+test('deleting the history forgets it and empties the conversation on the page', async () => {
+  const history = fakeHistory();
+  const { ui, signaling } = pageWithHistory(history);
+  ui.emit('signin', 'alice');
+  signaling.server('login', { success: true, name: 'alice', users: ['bob'], token: 't' });
+  ui.emit('call', 'bob');
+  ui.emit('delete-history');
+  await tick();
+  assert.deepEqual(history.log, [['forget', 'alice', 'bob']]);
+  assert.deepEqual(ui.last('clearConversation'), ['bob']);
+});
+
+test('a reloaded page signs in by itself and makes its calls again, keeping who placed them', () => {
+  const storage = new Map();
+  const tabStorage = { getItem: (k) => storage.get(k) ?? null, setItem: (k, v) => storage.set(k, v), removeItem: (k) => storage.delete(k) };
+  storage.set('textchat.session', JSON.stringify({
+    name: 'alice', token: 'tok-1', savedAt: Date.now(), calls: [{ peer: 'bob', caller: false }, { peer: 'carol', caller: true }],
+  }));
+  const { ui, signaling, calls, app } = pageWithHistory(null, new Session({ storage: tabStorage }));
+  app.start();
+  assert.deepEqual(ui.last('showSignIn'), [{ name: 'alice' }]);
+  assert.deepEqual(ui.last('setSigningIn'), [true]);
+  assert.deepEqual(signaling.loginMessage, { type: 'login', name: 'alice', token: 'tok-1' });
+
+  signaling.server('login', { success: true, name: 'alice', users: ['bob', 'carol'], token: 'tok-2' });
+  assert.deepEqual(calls.made.map((call) => [call.peer, call.isCaller, call.did('resume')]),
+    [['bob', false, true], ['carol', true, true]]);
+  // The peer's offer for the new connection is the resumed call's, not a new call that rings.
+  signaling.server('offer', { name: 'bob', offer: OFFER });
+  assert.equal(calls.made.length, 2);
+  assert.deepEqual(calls.made[0].argsOf('handleOffer'), [[OFFER]]);
+  assert.equal(ui.called('showIncoming').length, 0);
+  // Once connected they are kept for the next reload.
+  calls.made[0].moveTo('connected');
+  assert.deepEqual(JSON.parse(storage.get('textchat.session')).calls, [{ peer: 'bob', caller: false }, { peer: 'carol', caller: true }]);
+  calls.made[1].end('hung-up');
+  assert.deepEqual(JSON.parse(storage.get('textchat.session')).calls, [{ peer: 'bob', caller: false }]);
 });

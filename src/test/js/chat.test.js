@@ -156,3 +156,13 @@ test('typing and read marks travel as their own small messages, never as text', 
   wrapped.sendRead('m9');
   assert.deepEqual(channel.sent, ['{"type":"typing"}', '{"type":"typing","active":false}', '{"type":"read","id":"m9"}']);
 });
+
+test('a hang-up says bye first, and the peer hears it as such', () => {
+  const { channel, chat: wrapped } = chat();
+  let byes = 0;
+  wrapped.on('bye', () => { byes += 1; });
+  wrapped.sendBye();
+  assert.deepEqual(channel.sent, ['{"type":"bye"}']);
+  channel.receive('{"type":"bye"}');
+  assert.equal(byes, 1);
+});

@@ -86,6 +86,7 @@ export class FakeCall extends Emitter {
     this.send = send;
     this.offer = offer;
     this.#state = state;
+    this.isCaller = state === 'calling';
   }
 
   get peer() {
@@ -110,6 +111,8 @@ export class FakeCall extends Emitter {
   }
 
   start() { this.log.push(['start']); }
+
+  resume() { this.log.push(['resume']); }
 
   /** Messages written while the path was down (Call.queue); `resendUndelivered` gives them back once. */
   queued = [];
@@ -205,7 +208,13 @@ export function fakeCalls() {
     made.push(call);
     return call;
   };
-  return { made, outgoing: make('calling'), incoming: make('ringing') };
+  const resumed = (options) => {
+    const call = new FakeCall(options, 'interrupted');
+    call.isCaller = options.caller;
+    made.push(call);
+    return call;
+  };
+  return { made, outgoing: make('calling'), incoming: make('ringing'), resumed };
 }
 
 /** A ChatChannel as app.js uses one. */

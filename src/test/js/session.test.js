@@ -230,3 +230,72 @@ test('an ice-servers reply replaces the servers and makes them young again; sign
   session.applyIceServers({ type: 'ice-servers', iceServers: [] });
   assert.deepEqual(session.rtcConfig.iceServers, [{ urls: 'stun:s' }]);
 });
+
+// --- kept for a reload (sessionStorage) -------------------------------------------------------
+
+function tabStorage() {
+  const items = new Map();
+  return {
+    items,
+    getItem: (key) => (items.has(key) ? items.get(key) : null),
+    setItem: (key, value) => { items.set(key, String(value)); },
+    removeItem: (key) => { items.delete(key); },
+  };
+}
+
+test('a reloaded tab logs in again by itself as the same user, with its token', () => {
+  const storage = tabStorage();
+  let now = 1_000;
+  const before = new Session({ storage, now: () => now });
+  before.requestSignIn('alice');
+  before.applyLogin({ success: true, name: 'Alice', users: [], token: 'tok-1' });
+  before.setResumableCalls([{ peer: 'bob', caller: true }, { peer: 'bad' }]);
+  now += 3_000;
+  before.markLeaving();
+
+  now += 2_000;
+  const after = new Session({ storage, now: () => now });
+  assert.equal(after.restored, true);
+  assert.equal(after.signedIn, true);
+  assert.equal(after.name, 'Alice');
+  assert.deepEqual(after.loginMessage(), { type: 'login', name: 'Alice', token: 'tok-1' });
+  assert.deepEqual(after.takeRestoredCalls(), [{ peer: 'bob', caller: true }]);
+  assert.deepEqual(after.takeRestoredCalls(), [], 'once');
+  // The resumed login's new token is what the next reload uses.
+  after.applyLogin({ success: true, name: 'Alice', users: [], token: 'tok-2' });
+  assert.equal(JSON.parse(storage.getItem('textchat.session')).token, 'tok-2');
+});
+
+test('calls are made again only within the grace period; a refused login or another tab\'s takeover forgets it all', () => {
+  const storage = tabStorage();
+  let now = 0;
+  const first = new Session({ storage, now: () => now });
+  first.requestSignIn('alice');
+  first.applyLogin({ success: true, name: 'alice', users: [], token: 'tok-1' });
+  first.setResumableCalls([{ peer: 'bob', caller: false }]);
+  now += 60_000;
+  const late = new Session({ storage, now: () => now });
+  assert.equal(late.restored, true, 'the name may still be free: it is tried');
+  assert.deepEqual(late.takeRestoredCalls(), [], 'the peers were told we left long ago');
+
+  late.applyLogin({ success: false, reason: 'taken' });
+  assert.equal(storage.getItem('textchat.session'), null);
+  assert.equal(new Session({ storage }).restored, false);
+
+  const again = new Session({ storage });
+  again.requestSignIn('carol');
+  again.applyLogin({ success: true, name: 'carol', users: [], token: 'tok-9' });
+  again.signOut();
+  assert.equal(storage.getItem('textchat.session'), null);
+});
+
+test('a fresh tab, or storage that throws, starts signed out', (t) => {
+  t.mock.method(console, 'warn', () => {});
+  assert.equal(new Session({ storage: tabStorage() }).restored, false);
+  const throwing = { getItem: () => { throw new Error('denied'); }, setItem: () => { throw new Error('denied'); }, removeItem() {} };
+  const session = new Session({ storage: throwing });
+  assert.equal(session.signedIn, false);
+  session.requestSignIn('alice');
+  session.applyLogin({ success: true, name: 'alice', users: [], token: 'tok-1' });
+  assert.equal(session.signedIn, true, 'signing in works without it');
+});

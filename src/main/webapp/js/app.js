@@ -3,7 +3,7 @@
 // who we are, who is online and which calls we hold is the session's (session.js). Nothing runs
 // on import: main.js wires the real page, tests wire fakes.
 import { Call } from './call.js';
-import { sameName, outranks } from './names.js';
+import { nameKey, sameName, outranks } from './names.js';
 import { Preferences } from './prefs.js';
 import { Session } from './session.js';
 import { TypingIndicator, TypingSignal } from './typing.js';
@@ -24,14 +24,18 @@ export const MAX_CALLS = 8;
 const realCalls = {
   outgoing: (options) => Call.outgoing(options),
   incoming: (options) => Call.incoming(options),
+  resumed: (options) => Call.resumed(options),
 };
+/** Calls in these states are up: a reload makes them again. */
+const RESUMABLE = new Set(['connected', 'interrupted']);
 
 /**
  * Wires `signaling` (Signaling's events and send/login), `ui` (UI's events and methods) and `t`
  * (a translator) together. `calls` makes the calls ({outgoing, incoming}, as Call's); the
  * session is a fresh one unless given. `identity` (identity.js) gives calls our certificate and
  * remembers verified peers; without one (null) calls use a throwaway certificate and show no
- * safety code. `notifier` (notify.js) and `ringer` (ring.js), when given, tell of a call or a
+ * safety code. `history` (history.js), when given, keeps what is said in this browser and shows it
+ * again in the conversation with the same peer. `notifier` (notify.js) and `ringer` (ring.js), when given, tell of a call or a
  * message while the page is in the background, and ring for incoming calls. Returns {session,
  * call(), start()}: `call()` is the call of the conversation on screen (null if none is live),
  * `start()` shows the sign-in form and opens the connection.
@@ -42,7 +46,7 @@ const realCalls = {
  */
 export function createApp({
   signaling, ui, t, session = new Session(), calls = realCalls, identity = null, notifier = null, ringer = null,
-  prefs = new Preferences(),
+  prefs = new Preferences(), history = null,
 }) {
   let reached = false;         // the server was reached since the page loaded
   let ringing = null;          // the incoming call the ring and its notification are for
@@ -65,6 +69,29 @@ export function createApp({
   function open(peer) {
     openPeer = peer;
     ui.openConversation(peer);
+    showHistory(peer);
+  }
+
+  // --- what was said, kept in this browser (history.js) -----------------------------------
+
+  /** nameKeys of the conversations whose history is on the page already. */
+  const historyShown = new Set();
+
+  function showHistory(peer) {
+    if (!history || !session.signedIn || historyShown.has(nameKey(peer))) return;
+    historyShown.add(nameKey(peer));
+    history.messages(session.name, peer).then((messages) => {
+      if (messages.length > 0) ui.addHistory(peer, messages);
+    });
+  }
+
+  const remember = (peer, message) => history?.record(session.name, peer, message);
+  const markKept = (peer, id, state) => history?.mark(session.name, peer, id, state);
+
+  // The calls that are up, kept with the sign-in: a reload makes them again.
+  function keepResumable() {
+    session.setResumableCalls(live().filter((call) => RESUMABLE.has(call.state))
+      .map((call) => ({ peer: call.peer, caller: call.isCaller })));
   }
   // The live call a server message is about: the one with its sender or, from a server that
   // names no sender (the tutorial's, on answers, candidates and leaves), the one call there is.
@@ -113,6 +140,11 @@ export function createApp({
       identity?.certificateFor(outcome.name).catch(() => {});
       ui.setConnection('online', t('conn.online', { name: outcome.name }));
       ui.showMain();
+      // The page was reloaded: its calls are made again, before any offer of theirs is read.
+      for (const { peer, caller } of session.takeRestoredCalls()) resumeCall(peer, caller);
+      history?.conversations(outcome.name).then((known) => {
+        for (const { peer } of known) ui.listConversation(peer);
+      });
       if (lost) {
         lost = false;
         ui.notice(t('conn.back-notice'));
@@ -232,6 +264,15 @@ export function createApp({
     }
   }
 
+  function resumeCall(peer, caller) {
+    if (callFor(peer) || sameName(peer, session.name)) return;
+    const resumed = calls.resumed({
+      self: session.name, peer, rtcConfig: rtcConfig(), send, iceServers: freshIceServers, caller,
+    });
+    adopt(resumed);
+    resumed.resume();
+  }
+
   function placeCall(name) {
     if (!session.signedIn) return;
     if (sameName(name, session.name)) {
@@ -261,8 +302,10 @@ export function createApp({
   function adopt(call) {
     session.addCall(call);
     if (openPeer === null) open(call.peer);
+    else showHistory(call.peer);
     ui.setCall(call.state, call.peer);
     call.on('state', (state) => {
+      keepResumable();
       // While the path is down the composer stays usable: what is written waits, shown as queued.
       if (state === 'interrupted') ui.setComposerEnabled(true, call.peer);
       if (call === ringing && state !== 'ringing') {
@@ -292,7 +335,9 @@ export function createApp({
       typing.set(call, { signal: new TypingSignal((active) => chat.sendTyping(active)), indicator });
       chat.on('typing', ({ active }) => indicator.heard(active));
       chat.on('read', ({ id }) => {
-        if (prefs.readReceipts) ui.markRead(id); // receipts off: neither sent nor shown
+        if (!prefs.readReceipts) return; // receipts off: neither sent nor shown
+        ui.markRead(id);
+        markKept(call.peer, id, 'read');
       });
       chat.on('open', () => {
         if (verification) {
@@ -306,9 +351,13 @@ export function createApp({
       chat.on('message', (message) => {
         indicator.clear();
         ui.addMessage({ ...message, own: false, author: call.peer, peer: call.peer });
+        remember(call.peer, { ...message, own: false, state: 'received' });
         notifier?.message(call.peer, message.text);
       });
-      chat.on('ack', ({ id }) => ui.markDelivered(id));
+      chat.on('ack', ({ id }) => {
+        ui.markDelivered(id);
+        markKept(call.peer, id, 'delivered');
+      });
     });
     call.on('ended', ({ reason }) => callEnded(call, reason));
   }
@@ -336,6 +385,7 @@ export function createApp({
     typing.get(ended)?.signal.stop();
     typing.get(ended)?.indicator.clear();
     session.removeCall(ended);
+    keepResumable();
     if (prompt === ended) {
       prompt = null;
       ui.hideIncoming();
@@ -426,6 +476,17 @@ export function createApp({
 
   ui.on('hangup', () => selected()?.hangUp());
 
+  ui.on('delete-history', () => {
+    const peer = openPeer;
+    if (peer === null || !session.signedIn) return;
+    Promise.resolve(history?.forget(session.name, peer))
+      .then(() => ui.clearConversation(peer))
+      .catch((error) => {
+        console.warn('textchat: could not delete the history', error);
+        ui.notice(t('history.delete-failed'), 'warning');
+      });
+  });
+
   ui.on('open', (peer) => {
     if (typeof peer === 'string' && peer !== '') open(callFor(peer)?.peer ?? peer);
   });
@@ -494,7 +555,9 @@ export function createApp({
     const call = selected();
     if (call?.state === 'interrupted') {
       // Sent once the call is back (PROTOCOL.md's client notes), in order, exactly once.
-      ui.addMessage({ ...call.queue(text), own: true, queued: true, peer: call.peer });
+      const queued = call.queue(text);
+      ui.addMessage({ ...queued, own: true, queued: true, peer: call.peer });
+      remember(call.peer, { ...queued, own: true, state: 'queued' });
       ui.clearComposer();
       return;
     }
@@ -503,6 +566,7 @@ export function createApp({
     const sent = chat.send(text);
     typing.get(call)?.signal.stop();
     ui.addMessage({ ...sent, own: true, peer: call.peer });
+    remember(call.peer, { ...sent, own: true, state: 'sent' });
     ui.clearComposer();
   });
 
@@ -510,7 +574,10 @@ export function createApp({
   function sendUndelivered(call) {
     const verification = verifications.get(call);
     if (verification?.state.holdsSending) return;
-    for (const { id } of call.resendUndelivered?.() ?? []) ui.markSent(id);
+    for (const { id } of call.resendUndelivered?.() ?? []) {
+      ui.markSent(id);
+      markKept(call.peer, id, 'sent');
+    }
   }
 
   return {
@@ -520,7 +587,13 @@ export function createApp({
       showAlerts();
       ui.setReadReceipts(prefs.readReceipts);
       ui.setRingMuted(ringer?.muted ?? false);
-      ui.showSignIn();
+      if (session.restored) {
+        // A reload: the tab logs in again by itself, with the name it had.
+        ui.showSignIn({ name: session.name });
+        ui.setSigningIn(true);
+      } else {
+        ui.showSignIn();
+      }
       signaling.start();
     },
   };

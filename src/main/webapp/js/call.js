@@ -79,10 +79,24 @@ export class Call extends Emitter {
   #carryOver = [];
   /** Messages written while the path was down, never sent yet: sent, in order, once it is back. */
   #queued = [];
+  /** The peer said it hangs up: its channel's close is a hang-up, not a page going away. */
+  #peerSaidBye = false;
 
   /** A call we place; `start()` it once listening to its events. */
   static outgoing({ self, peer, rtcConfig, send, iceServers }) {
     return new Call({ self, peer, rtcConfig, send, iceServers, state: 'calling' });
+  }
+
+  /**
+   * A call this page had before it was reloaded (PROTOCOL.md's client notes, "Reload"): the
+   * peer's side still holds it, interrupted; `resume()` makes a new connection to it. `caller`:
+   * whether we placed it (the safety-code exchange keeps its roles).
+   */
+  static resumed({ self, peer, rtcConfig, send, iceServers, caller }) {
+    const call = new Call({ self, peer, rtcConfig, send, iceServers, state: 'interrupted' });
+    call.#caller = caller;
+    call.#peerSession = ''; // whatever connection the peer offers is a new one to us
+    return call;
   }
 
   /** An offer that waits for the user's decision; candidates are kept until then. */
@@ -182,6 +196,24 @@ export class Call extends Emitter {
     }
   }
 
+  /** Makes the new connection of a `resumed` call (again later while it gets no answer). */
+  async resume() {
+    if (this.#state !== 'interrupted' || this.#pc || this.#starting) return;
+    this.#starting = true;
+    try {
+      const config = await this.#configuration();
+      if (this.isOver) return;
+      this.#config = config;
+      this.#startRecoveryLimit();
+      this.#rebuildUntilBack();
+      this.#rebuilds = 1; // this first attempt counts: the next waits while it is under way
+      await this.#rebuild();
+    } catch (error) {
+      console.error('textchat: could not resume the call', error);
+      this.#leave('failed');
+    }
+  }
+
   async accept() {
     if (this.#state !== 'ringing') return;
     this.#setState('connecting');
@@ -233,6 +265,7 @@ export class Call extends Emitter {
   }
 
   hangUp() {
+    this.#chat?.sendBye();
     this.#leave('hung-up');
   }
 
@@ -432,19 +465,33 @@ export class Call extends Emitter {
       }
     });
     chat.on('close', () => this.#chatClosed(chat));
+    chat.on('bye', () => {
+      if (chat === this.#chat) this.#peerSaidBye = true;
+    });
     this.emit('chat', chat);
   }
 
-  // The channel closed. If the peer closed its connection (it hung up, or its page went away)
-  // the server's "leave" may still be on its way; whichever comes first ends the call, alike.
-  // If the path had failed, the browser gave the connection up: the call goes on over a new one.
+  // The channel closed. The peer that hangs up says so first ("bye"; its "leave" goes through the
+  // server too): the call is over. Without a word its page went away: reloaded, it comes back
+  // with a new connection (the server holds its name and our call for a while), or the server's
+  // "leave" ends the call after that while. If the path had failed, the browser gave the
+  // connection up: the call goes on over a new one.
   #chatClosed(chat) {
     if (this.isOver || chat !== this.#chat) return;
     const pc = this.#pc;
     const pathFailed = this.#recovering || pc.connectionState === 'failed'
       || pc.iceConnectionState === 'failed' || pc.iceConnectionState === 'disconnected';
-    if (!pathFailed) {
+    if (!pathFailed && this.#peerSaidBye) {
       this.#finish('peer-left');
+      return;
+    }
+    if (!pathFailed) {
+      console.info(`textchat: ${this.peer}'s page went away; waiting for it to come back`);
+      this.#transportGone = true;
+      this.#keepUnacknowledged(chat);
+      this.#chat = null;
+      this.#setState('interrupted');
+      this.#startRecoveryLimit();
       return;
     }
     console.info(`textchat: the connection to ${this.peer} died with its path; a new one follows`);

@@ -14,7 +14,7 @@ export function newMessageId() {
 
 /**
  * Wraps one RTCDataChannel. Events: `open`, `close`, `message` ({id, text, ts}),
- * `ack` ({id}), `typing` ({active}), `read` ({id}), `verify` (a `verify-*` message of the
+ * `ack` ({id}), `typing` ({active}), `read` ({id}), `bye` (the peer hung up), `verify` (a `verify-*` message of the
  * safety-code exchange, as parsed; safety.js).
  * `seen` (optional) holds the ids of messages already received in this conversation, over
  * earlier channels too: one sent again is acknowledged again but not shown twice.
@@ -74,6 +74,11 @@ export class ChatChannel extends Emitter {
     if (this.isOpen) this.#channel.send(JSON.stringify({ type: 'read', id }));
   }
 
+  /** Tells the peer we hang up (so that the channel's close that follows is not taken for a page going away). */
+  sendBye() {
+    if (this.isOpen) this.#channel.send(JSON.stringify({ type: 'bye' }));
+  }
+
   /** Sends a message of the safety-code exchange (an object whose type starts with `verify-`). */
   sendVerify(message) {
     if (this.isOpen) this.#channel.send(JSON.stringify(message));
@@ -102,6 +107,8 @@ export class ChatChannel extends Emitter {
       this.emit('typing', { active: message.active !== false });
     } else if (message?.type === 'read') {
       if (typeof message.id === 'string') this.emit('read', { id: message.id });
+    } else if (message?.type === 'bye') {
+      this.emit('bye');
     } else if (typeof message?.type === 'string' && message.type.startsWith('verify-')) {
       this.emit('verify', message);
     } else if (message !== null && typeof message.type === 'string') {

@@ -2,6 +2,7 @@
 // handed to the app; and the service worker that keeps the page usable offline.
 import { createApp } from './app.js';
 import { Identity, indexedDbStore, memoryStore } from './identity.js';
+import { History, indexedDbStore as historyStore, memoryStore as historyInMemory } from './history.js';
 import { pickLanguage, translator, translatePage } from './i18n.js';
 import { Notifier } from './notify.js';
 import { Preferences, browserStorage } from './prefs.js';
@@ -14,16 +15,27 @@ const language = pickLanguage();
 const t = translator(language);
 translatePage(document, t, language);
 
+// The tab keeps its sign-in across a reload (not across tabs: sessionStorage).
+let tabStorage = null;
+try {
+  tabStorage = window.sessionStorage;
+} catch {
+  // storage refused (some privacy settings): a reload signs in afresh
+}
+const session = new Session({ storage: tabStorage });
+window.addEventListener('pagehide', () => session.markLeaving());
+
 createApp({
   ui: new UI(document, t, language),
   signaling: new Signaling(signalingUrl()),
   t,
-  session: new Session(),
+  session,
   // Without IndexedDB (some private modes) the identity lasts as long as the page.
   identity: new Identity(globalThis.indexedDB ? indexedDbStore() : memoryStore()),
   notifier: new Notifier({ win: window, doc: document, t }),
   ringer: new Ringer(window),
   prefs: new Preferences(browserStorage()),
+  history: new History(globalThis.indexedDB ? historyStore() : historyInMemory()),
 }).start();
 
 // Service workers need a secure page (https, or localhost); elsewhere the page works without one.

@@ -3,6 +3,14 @@
 import { Emitter } from './emitter.js';
 import { nameKey, sameName } from './names.js';
 
+/** Where the tab keeps its name and resume token across a reload (sessionStorage: this tab only). */
+export const STORAGE_KEY = 'textchat.session';
+/**
+ * How long after the page went away its calls are made again: the server's default grace period
+ * (`textchat.resumeGraceSeconds`, 10 s). Later, the peers were told we left.
+ */
+export const RESUME_CALLS_WITHIN_MS = 10_000;
+
 /**
  * Events:
  * - `identity` ({name, requestedName}): signing in was asked for, answered, or lost.
@@ -13,6 +21,10 @@ import { nameKey, sameName } from './names.js';
  *   null while the list shows everyone.
  * - `call-added` (call), `call-removed` (call).
  * Names in these events are the server's spelling; self is never in the online list.
+ *
+ * With a `storage` (sessionStorage), the name, the resume token and the calls that were up are
+ * kept for this tab, so that a reload logs in again as the same user (PROTOCOL.md, "Resume")
+ * and makes those calls again.
  */
 export class Session extends Emitter {
   #requestedName = '';
@@ -29,6 +41,75 @@ export class Session extends Emitter {
   #calls = new Map();
   /** How many others are online (login reply), or null when the list shows all of them. */
   #directoryTotal = null;
+  #storage;
+  #now;
+  /** The calls that were up ({peer, caller}), kept with the token. */
+  #resumable = [];
+  /** The calls of the page before a reload, to be made again once logged in. */
+  #restoredCalls = [];
+
+  constructor({ storage = null, now = Date.now } = {}) {
+    super();
+    this.#storage = storage;
+    this.#now = now;
+    const saved = this.#read();
+    if (saved) {
+      this.#name = saved.name;
+      this.#token = saved.token;
+      this.#requestedName = saved.name;
+      this.#restored = true;
+      const recent = Number.isFinite(saved.savedAt) && now() - saved.savedAt <= RESUME_CALLS_WITHIN_MS;
+      this.#restoredCalls = recent && Array.isArray(saved.calls) ? saved.calls.filter(validCall) : [];
+    }
+  }
+
+  /** Whether this page took over the sign-in of the page before it (a reload): it logs in by itself. */
+  get restored() {
+    return this.#restored;
+  }
+
+  #restored = false;
+
+  /** The calls the page had before it was reloaded ({peer, caller}), once; then none. */
+  takeRestoredCalls() {
+    const calls = this.#restoredCalls;
+    this.#restoredCalls = [];
+    return calls;
+  }
+
+  /** The calls that are up now ({peer, caller}): a reload makes them again. */
+  setResumableCalls(calls) {
+    this.#resumable = calls.filter(validCall);
+    this.#save();
+  }
+
+  /** The page is going away (pagehide): what is kept is dated now. */
+  markLeaving() {
+    this.#save();
+  }
+
+  #read() {
+    try {
+      const saved = JSON.parse(this.#storage?.getItem(STORAGE_KEY) ?? 'null');
+      return saved && typeof saved.name === 'string' && typeof saved.token === 'string' ? saved : null;
+    } catch {
+      return null;
+    }
+  }
+
+  #save() {
+    try {
+      if (this.#name === null || this.#token === null) {
+        this.#storage?.removeItem(STORAGE_KEY);
+      } else {
+        this.#storage?.setItem(STORAGE_KEY, JSON.stringify({
+          name: this.#name, token: this.#token, calls: this.#resumable, savedAt: this.#now(),
+        }));
+      }
+    } catch (error) {
+      console.warn('textchat: could not keep the sign-in for a reload', error);
+    }
+  }
 
   /** The name the server confirmed; null while signed out. */
   get name() {
@@ -69,6 +150,8 @@ export class Session extends Emitter {
     this.#awaitingReply = true;
     this.#name = null;
     this.#token = null;
+    this.#resumable = [];
+    this.#save();
     this.#emitIdentity();
   }
 
@@ -94,6 +177,7 @@ export class Session extends Emitter {
     if (reply.success === true) {
       this.#name = typeof reply.name === 'string' ? reply.name : (this.#name ?? this.#requestedName);
       this.#token = typeof reply.token === 'string' ? reply.token : null;
+      this.#save();
       this.#rtcConfig = rtcConfigFrom(reply);
       this.#rtcConfigAt = Date.now();
       this.#emitIdentity();
@@ -106,6 +190,8 @@ export class Session extends Emitter {
     const name = this.#name ?? this.#requestedName;
     this.#name = null;
     this.#token = null;
+    this.#restoredCalls = [];
+    this.#save();
     this.#emitIdentity();
     const reason = typeof reply.reason === 'string' ? reply.reason : 'unknown';
     return { success: false, name, resumed, reason };
@@ -116,6 +202,7 @@ export class Session extends Emitter {
     this.#name = null;
     this.#token = null;
     this.#awaitingReply = false;
+    this.#save();
     this.#emitIdentity();
   }
 
@@ -207,6 +294,10 @@ export class Session extends Emitter {
     this.#calls.delete(key);
     this.emit('call-removed', call);
   }
+}
+
+function validCall(call) {
+  return call !== null && typeof call === 'object' && typeof call.peer === 'string' && typeof call.caller === 'boolean';
 }
 
 /** Exactly the ICE servers (and transport policy) the server handed out. */

@@ -15,6 +15,8 @@ function element(tag, { className, text, attrs = {} } = {}) {
 }
 
 const SEARCH_DELAY_MS = 250;
+/** An own message's states, in the order they come. */
+const PROGRESS = ['queued', 'sent', 'delivered', 'read'];
 
 /**
  * Events: `signin` (name), `call` (name), `accept`, `decline`, `hangup`, `send` (text), `search`
@@ -22,7 +24,7 @@ const SEARCH_DELAY_MS = 250;
  * `notify-enable`, `notify-previews` (hide: boolean), `ring-mute` (muted: boolean); `typing` (a key
  * pressed in the composer, with text in it), `seen` (id: a peer's message was on screen while the
  * page was in front), `read-receipts` (on: boolean), `open` (peer: a conversation was picked in the
- * list).
+ * list), `delete-history` (the person confirmed deleting the open conversation's history).
  *
  * Conversations: one per peer, each with its call's state, its messages, safety code, typing and
  * composer state, and its unread count; one of them is open (on screen) at a time, as the app says
@@ -103,6 +105,11 @@ export class UI extends Emitter {
       typing: byId('typing'),
       conversations: byId('conversations'),
       conversationList: byId('conversation-list'),
+      deleteHistory: byId('delete-history'),
+      deleteConfirm: byId('delete-history-confirm'),
+      deleteConfirmText: byId('delete-history-text'),
+      deleteYes: byId('delete-history-yes'),
+      deleteNo: byId('delete-history-no'),
     };
     this.#watchReading(doc);
     this.#bindControls(doc);
@@ -140,6 +147,20 @@ export class UI extends Emitter {
       if (item) this.emit('open', item.dataset.peer);
     });
     el.hangup.addEventListener('click', () => this.emit('hangup'));
+    el.deleteHistory.addEventListener('click', () => {
+      if (!this.#open) return;
+      el.deleteConfirmText.textContent = this.#t('history.confirm', { name: this.#open.peer });
+      el.deleteConfirm.hidden = false;
+      el.deleteNo.focus();
+    });
+    el.deleteNo.addEventListener('click', () => {
+      el.deleteConfirm.hidden = true;
+      el.deleteHistory.focus();
+    });
+    el.deleteYes.addEventListener('click', () => {
+      el.deleteConfirm.hidden = true;
+      this.emit('delete-history');
+    });
     el.accept.addEventListener('click', () => this.emit('accept'));
     el.safetyVerify.addEventListener('click', () => this.emit('verify-peer'));
     el.safetyForget.addEventListener('click', () => this.emit('forget-peer'));
@@ -412,6 +433,42 @@ export class UI extends Emitter {
     badge.textContent = unread > 0 ? String(unread) : '';
   }
 
+  /** Lists a conversation with `peer` (one kept from before, say) without opening it. */
+  listConversation(peer) {
+    this.#conversation(peer);
+  }
+
+  /**
+   * What was said with `peer` before (history.js: [{id, text, ts, own, state}], oldest first),
+   * shown above what is said now; a message already shown is not shown twice.
+   */
+  addHistory(peer, messages) {
+    const conversation = this.#conversation(peer);
+    const items = messages.filter(({ id }) => typeof id === 'string' && !this.#byId.has(id)).map((message) => {
+      const item = this.#messageItem({ ...message, author: conversation.peer });
+      item.dataset.history = 'true';
+      this.#byId.set(message.id, item);
+      return item;
+    });
+    if (items.length === 0) return;
+    conversation.items.unshift(...items);
+    if (conversation === this.#open) {
+      this.#el.messages.prepend(...items);
+      this.#el.messages.scrollTop = this.#el.messages.scrollHeight;
+    }
+  }
+
+  /** The history of the conversation with `peer` was deleted: its messages go from the page too. */
+  clearConversation(peer) {
+    const conversation = this.#conversation(peer);
+    for (const item of conversation.items) {
+      if (item.dataset.id) this.#byId.delete(item.dataset.id);
+    }
+    conversation.items = [];
+    if (conversation === this.#open) this.#el.messages.replaceChildren();
+    this.announce(this.#t('history.deleted', { name: conversation.peer }));
+  }
+
   /**
    * Shows the conversation with `peer`: its messages, call, safety code, typing and composer; what
    * was written but not sent in the one on screen before waits there.
@@ -436,6 +493,8 @@ export class UI extends Emitter {
     this.#renderSafety(conversation);
     this.#renderTyping(conversation);
     this.#renderComposer(conversation, false);
+    this.#el.deleteHistory.hidden = false;
+    this.#el.deleteConfirm.hidden = true;
     if (!document.hidden) this.#markAllRead(conversation);
     this.#renderEntry(conversation);
   }
@@ -602,24 +661,7 @@ export class UI extends Emitter {
   addMessage({ id, text, ts, own, author, peer = own ? undefined : author, queued = false }) {
     const conversation = this.#target(peer);
     if (!conversation) return;
-    const item = element('li', { className: `message ${own ? 'own' : 'peer'}`, attrs: { 'data-testid': 'message' } });
-    item.dataset.own = String(own);
-    if (id) item.dataset.id = id;
-    const bubble = element('div', { className: 'bubble' });
-    const who = element('span', { className: 'author', text: own ? this.#t('chat.you') : author });
-    const body = element('p', { className: 'text', text, attrs: { 'data-testid': 'message-text' } });
-    const meta = element('span', { className: 'meta' });
-    const date = new Date(ts);
-    const time = element('time', { text: this.#time.format(date), attrs: { datetime: date.toISOString() } });
-    meta.append(time);
-    if (own) {
-      const state = queued ? 'queued' : 'sent';
-      const status = element('span', { className: 'status', text: this.#t(`chat.${state}`), attrs: { 'data-testid': 'message-status' } });
-      status.dataset.state = state;
-      meta.append(status);
-    }
-    bubble.append(who, body, meta);
-    item.append(bubble);
+    const item = this.#messageItem({ id, text, ts, own, author, state: queued ? 'queued' : 'sent' });
     if (id) this.#byId.set(id, item);
     this.#append(conversation, item, own);
     if (own) return;
@@ -635,26 +677,48 @@ export class UI extends Emitter {
     }
   }
 
+  /** A message's list item; `state` (own messages): queued, sent, delivered or read. */
+  #messageItem({ id, text, ts, own, author, state }) {
+    const item = element('li', { className: `message ${own ? 'own' : 'peer'}`, attrs: { 'data-testid': 'message' } });
+    item.dataset.own = String(own);
+    if (id) item.dataset.id = id;
+    const bubble = element('div', { className: 'bubble' });
+    const who = element('span', { className: 'author', text: own ? this.#t('chat.you') : author });
+    const body = element('p', { className: 'text', text, attrs: { 'data-testid': 'message-text' } });
+    const meta = element('span', { className: 'meta' });
+    const date = new Date(ts);
+    const time = element('time', { text: this.#time.format(date), attrs: { datetime: date.toISOString() } });
+    meta.append(time);
+    if (own) {
+      const status = element('span', { className: 'status', attrs: { 'data-testid': 'message-status' } });
+      this.#setStatus(status, PROGRESS.includes(state) ? state : 'sent');
+      meta.append(status);
+    }
+    bubble.append(who, body, meta);
+    item.append(bubble);
+    return item;
+  }
+
+  #setStatus(status, state) {
+    status.dataset.state = state;
+    const text = this.#t(`chat.${state}`);
+    status.textContent = state === 'delivered' ? `✓ ${text}` : state === 'read' ? `✓✓ ${text}` : text;
+  }
+
   /** A queued message went out. */
   markSent(id) {
     const status = this.#ownStatus(id);
-    if (!status || status.dataset.state !== 'queued') return;
-    status.dataset.state = 'sent';
-    status.textContent = this.#t('chat.sent');
+    if (status?.dataset.state === 'queued') this.#setStatus(status, 'sent');
   }
 
   markDelivered(id) {
     const status = this.#ownStatus(id);
-    if (!status || status.dataset.state === 'read') return;
-    status.dataset.state = 'delivered';
-    status.textContent = `✓ ${this.#t('chat.delivered')}`;
+    if (status && status.dataset.state !== 'read') this.#setStatus(status, 'delivered');
   }
 
   markRead(id) {
     const status = this.#ownStatus(id);
-    if (!status) return;
-    status.dataset.state = 'read';
-    status.textContent = `✓✓ ${this.#t('chat.read')}`;
+    if (status) this.#setStatus(status, 'read');
   }
 
   #ownStatus(id) {

@@ -50,6 +50,8 @@ public final class Switchboard {
     private final Registry registry;
     private final Settings settings;
     private final ScheduledExecutorService timers;
+    /** The application is stopping: sockets closing now are not held for a resume. */
+    private volatile boolean stopping;
     private final OriginPolicy origins;
     private final Set<Outbox> sockets = ConcurrentHashMap.newKeySet();
     private final ConcurrentMap<String, Integer> socketsPerAddress = new ConcurrentHashMap<>();
@@ -133,18 +135,23 @@ public final class Switchboard {
     }
 
     /**
-     * A socket closed with {@code closeCode}. Without a close handshake (1006) its user keeps
-     * name and calls for the grace period, waiting for a resume; otherwise all is freed now.
+     * A socket closed with {@code closeCode}. Without a close handshake (1006), or closed by a
+     * page going away (1001: reloaded, or navigated away from, closed), its user keeps name and
+     * calls for the grace period, waiting for a resume; otherwise all is freed now.
      */
     void closed(Outbox socket, int closeCode) {
         presence.forget(socket);
         if (sockets.remove(socket)) {
             socketsPerAddress.computeIfPresent(socket.remoteAddress(), (a, n) -> n > 1 ? n - 1 : null);
         }
-        if (closeCode == CloseCodes.CLOSED_ABNORMALLY.getCode() && settings.resumeGraceSeconds() > 0) {
+        // Our own 1001 at shutdown comes back here too: nobody waits for a resume then.
+        boolean mayComeBack = !stopping && (closeCode == CloseCodes.CLOSED_ABNORMALLY.getCode()
+                || closeCode == CloseCodes.GOING_AWAY.getCode());
+        if (mayComeBack && settings.resumeGraceSeconds() > 0) {
             registry.suspend(socket).ifPresent(user -> {
-                LOG.log(Level.INFO, "socket {0}: \"{1}\" dropped; holding the name {2} s for a resume", socket.id(),
-                        user.name(), settings.resumeGraceSeconds());
+                LOG.log(Level.INFO, "socket {0}: \"{1}\" {2}; holding the name {3} s for a resume", socket.id(),
+                        user.name(), closeCode == CloseCodes.GOING_AWAY.getCode() ? "went away (1001)" : "dropped",
+                        settings.resumeGraceSeconds());
                 timers.schedule(() -> expire(user), settings.resumeGraceSeconds(), TimeUnit.SECONDS);
             });
         } else {
@@ -291,6 +298,7 @@ public final class Switchboard {
 
     /** The application is stopping: close every socket with 1001 and forget everyone. */
     public void shutdown() {
+        stopping = true;
         heartbeat.cancel(false);
         for (Outbox socket : sockets) {
             socket.close(CloseCodes.GOING_AWAY.getCode(), "server shutting down");

@@ -499,6 +499,35 @@ final class ChatTab {
         tab.click(byTestIdCss("safety-accept"));
     }
 
+    /** Reloads the page and waits until it is signed in again by itself (the tab keeps its session). */
+    void reloadSignedIn() {
+        script("window.__textchatOldPage = true; setTimeout(() => location.reload(), 0)");
+        await("the page reloaded and signed in again", d -> {
+            try {
+                return Boolean.TRUE.equals(query("""
+                        return !window.__textchatOldPage && document.readyState === 'complete'
+                            && shown(byTestId('main-view'))
+                            && byTestId('connection-status').dataset.state === 'online';
+                        """));
+            } catch (BrowserTab.ScriptException e) {
+                return false; // the old page went away under the script
+            }
+        });
+    }
+
+    /** The texts of the messages on screen, in order. */
+    List<String> messageTexts() {
+        return texts("message-text");
+    }
+
+    /** Deletes the open conversation's history, confirming as a person would. */
+    void deleteHistory() {
+        tab.click(byTestIdCss("delete-history"));
+        await("the confirmation", d -> element("delete-history-confirm").isDisplayed());
+        tab.click(byTestIdCss("delete-history-yes"));
+        await("the messages gone", d -> messageTexts().isEmpty());
+    }
+
     /** Reloads the page and waits for its sign-in form (the page's storage stays). */
     void reload() {
         script("window.__textchatOldPage = true; setTimeout(() => location.reload(), 0)");

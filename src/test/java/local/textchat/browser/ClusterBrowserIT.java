@@ -64,7 +64,7 @@ class ClusterBrowserIT {
         ChatTab carol = browser.openTab(nodes.get(1).page());
         carol.signInAndWait("carol");
         alice.awaitUser("carol");
-        SeveralConversationsBrowserIT.aliceTalksWithBobAndCarolAtOnce(alice, bob, carol);
+        SeveralConversationsBrowserIT.aliceTalksWithBobAndCarolAtOnce(alice, bob, carol, false);
     }
 
     @Test

@@ -28,7 +28,7 @@ class LanguageBrowserIT {
 
         ChatTab other = browser.openTab(kind);
         other.signIn("小明");
-        assertEquals("這個名字已經有人使用，請換一個。", other.signInError());
+        assertEquals("這個名字已經有人使用，請換一個。（如果是你剛關閉的分頁所用的名字，幾秒內就會釋出。）", other.signInError());
 
         other.signInAndWait("小華");
         other.call("小明");

@@ -64,7 +64,7 @@ class PresenceBrowserIT {
 
         ChatTab impostor = browser.openTab(kind);
         impostor.signIn("Alice"); // names are unique regardless of case
-        assertEquals("That name is already taken. Please choose another one.", impostor.signInError());
+        assertEquals("That name is already taken. Please choose another one. (If it was yours in a tab you just closed, it is free again within a few seconds.)", impostor.signInError());
         assertTrue(impostor.signInShown());
 
         impostor.signInAndWait("carol");

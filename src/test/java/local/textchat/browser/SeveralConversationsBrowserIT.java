@@ -32,11 +32,14 @@ class SeveralConversationsBrowserIT {
         bob.signInAndWait("bob");
         ChatTab carol = browser.openTab(kind);
         carol.signInAndWait("carol");
-        aliceTalksWithBobAndCarolAtOnce(alice, bob, carol);
+        aliceTalksWithBobAndCarolAtOnce(alice, bob, carol, true);
     }
 
-    /** The whole story, on whatever server or servers the three tabs are signed in to. */
-    static void aliceTalksWithBobAndCarolAtOnce(ChatTab alice, ChatTab bob, ChatTab carol) {
+    /**
+     * The whole story, on whatever server or servers the three tabs are signed in to;
+     * {@code picture}: alice's page with both conversations is the README's screenshot.
+     */
+    static void aliceTalksWithBobAndCarolAtOnce(ChatTab alice, ChatTab bob, ChatTab carol, boolean picture) {
         alice.callAndConnect(bob);
         alice.await("the composer open", ChatTab::sendEnabled);
         alice.send("hi bob");
@@ -68,6 +71,10 @@ class SeveralConversationsBrowserIT {
         assertFalse(alice.hasMessage("bob one", false), "bob's messages are not in carol's conversation");
         alice.send("hello carol");
         carol.awaitMessage("hello carol", false);
+        alice.awaitDelivered("hello carol");
+        if (picture) {
+            Screenshots.saveForReadme(alice.screenshot(), alice.browser(), "conversations");
+        }
         assertFalse(bob.hasMessage("hello carol", false), "each conversation its own channel");
 
         // Opening bob's conversation: his messages, nothing unread, the half-written text still there.

@@ -119,6 +119,42 @@ class ResumeTest {
     }
 
     @Test
+    void aPageGoingAwayKeepsNameAndCallForItsReloadAndThePeerSeesNoLeave() {
+        try (TestServer server = TestServer.start(); WsClient bob = server.login("bob");
+             WsClient alice = server.connect()) {
+            String token = alice.login("alice").getString("token");
+            bob.next("online");
+            alice.send("{\"type\":\"offer\",\"name\":\"bob\",\"offer\":" + OFFER + "}");
+            bob.next("offer");
+
+            alice.close(1001, ""); // what a browser sends when its page is reloaded or closed
+            bob.expectSilence(500);
+            try (WsClient reloaded = server.connect()) {
+                reloaded.send(resume("alice", token));
+                assertTrue(reloaded.next("login").getBoolean("success"));
+                bob.send("{\"type\":\"candidate\",\"name\":\"alice\",\"candidate\":" + CANDIDATE + "}");
+                assertEquals("bob", reloaded.next("candidate").getString("name"), "the call was kept");
+                bob.sync();
+                assertEquals(0, bob.pending(), "bob saw neither leave nor offline");
+            }
+        }
+    }
+
+    @Test
+    void aPageThatGoesAwayForGoodIsGoneAfterTheGracePeriod() {
+        try (TestServer server = TestServer.start(Map.of("textchat.resumeGraceSeconds", "1"));
+             WsClient bob = server.login("bob"); WsClient alice = server.connect()) {
+            alice.login("alice");
+            bob.next("online");
+            alice.send("{\"type\":\"offer\",\"name\":\"bob\",\"offer\":" + OFFER + "}");
+            bob.next("offer");
+            alice.close(1001, "");
+            assertEquals("alice", bob.next("leave").getString("name"));
+            assertEquals("alice", bob.next("offline").getString("name"));
+        }
+    }
+
+    @Test
     void aCleanCloseReleasesAtOnce() {
         try (TestServer server = TestServer.start(Map.of("textchat.resumeGraceSeconds", "30"));
              WsClient bob = server.login("bob")) {

@@ -248,6 +248,15 @@ public final class WsClient implements AutoCloseable {
         return received.size();
     }
 
+    /** Closes with {@code code}, as a browser closes with 1001 when its page goes away. */
+    public void close(int code, String reason) {
+        try {
+            session.close(new jakarta.websocket.CloseReason(jakarta.websocket.CloseReason.CloseCodes.getCloseCode(code), reason));
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     @Override
     public void close() {
         try {
