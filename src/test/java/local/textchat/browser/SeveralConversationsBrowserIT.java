@@ -73,6 +73,8 @@ class SeveralConversationsBrowserIT {
         carol.awaitMessage("hello carol", false);
         alice.awaitDelivered("hello carol");
         if (picture) {
+            alice.resize(1200, 900); // room for the whole page: nothing scrolled out of the picture
+            alice.script("window.scrollTo(0, 0)");
             Screenshots.saveForReadme(alice.screenshot(), alice.browser(), "conversations");
         }
         assertFalse(bob.hasMessage("hello carol", false), "each conversation its own channel");
