@@ -30,7 +30,8 @@ class ConcurrencyTest {
 
     @BeforeEach
     void start() {
-        server = TestServer.start();
+        // One receiver is in a call with every sender: more than the default 8 calls a user may have.
+        server = TestServer.start(Map.of("textchat.maxCallsPerUser", "64"));
         pool = Executors.newFixedThreadPool(32);
     }
 
