@@ -223,6 +223,13 @@ export class FakeChat extends Emitter {
   sent = [];
   typingSent = [];
   readSent = [];
+  fileSent = [];
+
+  sendFile(message) {
+    if (!this.isOpen) return false;
+    this.fileSent.push(message);
+    return true;
+  }
 
   sendTyping(active) {
     this.typingSent.push(active);
@@ -309,8 +316,9 @@ export class FakeWebSocket {
     this.sent.push(text);
   }
 
-  close() {
+  close(code) {
     this.closed = true;
+    this.closeCode = code;
     this.readyState = 3;
   }
 

@@ -289,6 +289,18 @@ test('calls are made again only within the grace period; a refused login or anot
   assert.equal(storage.getItem('textchat.session'), null);
 });
 
+test('a tab whose storage was cleared does not write it back when it goes away, and says it cannot come back', () => {
+  const storage = tabStorage();
+  const session = new Session({ storage });
+  assert.equal(session.markLeaving(), false, 'never signed in');
+  session.requestSignIn('alice');
+  session.applyLogin({ success: true, name: 'alice', users: [], token: 'tok-1' });
+  assert.equal(session.markLeaving(), true);
+  storage.items.clear();
+  assert.equal(session.markLeaving(), false);
+  assert.equal(storage.getItem('textchat.session'), null);
+});
+
 test('a fresh tab, or storage that throws, starts signed out', (t) => {
   t.mock.method(console, 'warn', () => {});
   assert.equal(new Session({ storage: tabStorage() }).restored, false);

@@ -236,3 +236,13 @@ test('a socket that cannot even be made is retried', (t) => {
   t.mock.timers.tick(500);
   assert.equal(tries, 2);
 });
+
+test('a page that cannot come back closes with 1000 and does not reconnect', (t) => {
+  const { signaling, states } = signedIn(t);
+  const socket = FakeWebSocket.latest;
+  signaling.closeForGood();
+  assert.equal(socket.closeCode, 1000);
+  assert.equal(states.at(-1).state, 'closed');
+  t.mock.timers.tick(60_000);
+  assert.equal(FakeWebSocket.latest, socket, 'no new socket');
+});

@@ -23,11 +23,16 @@ try {
   // storage refused (some privacy settings): a reload signs in afresh
 }
 const session = new Session({ storage: tabStorage });
-window.addEventListener('pagehide', () => session.markLeaving());
+const signaling = new Signaling(signalingUrl());
+// Reloading, the page comes back as the same user (the server holds the name a few seconds);
+// when it cannot (signed out, storage cleared) it lets the name go at once.
+window.addEventListener('pagehide', () => {
+  if (!session.markLeaving()) signaling.closeForGood();
+});
 
 createApp({
   ui: new UI(document, t, language),
-  signaling: new Signaling(signalingUrl()),
+  signaling,
   t,
   session,
   // Without IndexedDB (some private modes) the identity lasts as long as the page.

@@ -83,9 +83,15 @@ export class Session extends Emitter {
     this.#save();
   }
 
-  /** The page is going away (pagehide): what is kept is dated now. */
+  /**
+   * The page is going away (pagehide): what is kept is dated now. False when nothing is kept
+   * (signed out, or the tab's storage was cleared): the page cannot come back as this user, so
+   * it should say so to the server (signaling.js's `closeForGood`) instead of having its name held.
+   */
   markLeaving() {
+    if (this.#read() === null) return false;
     this.#save();
+    return this.#read() !== null;
   }
 
   #read() {

@@ -72,6 +72,19 @@ export class Signaling extends Emitter {
     }
   }
 
+  /**
+   * The page goes away and cannot come back as this user: closes with 1000, so that the server
+   * frees the name at once instead of holding it for a resume (a browser's own close is 1001).
+   */
+  closeForGood() {
+    const socket = this.#socket;
+    this.#socket = null;
+    clearTimeout(this.#retryTimer);
+    this.#stopHeartbeat();
+    this.#setState('closed');
+    socket?.close(1000, 'page closed');
+  }
+
   /** Where every login comes from: a function giving the message to send, or null for none yet. */
   loginWith(loginMessage) {
     this.#loginMessage = loginMessage;

@@ -59,13 +59,29 @@ interface Browser extends AutoCloseable {
               // What the page sent on its data channels (text frames), for checks "on the wire".
               const channelSends = [];
               window.__textchatTest.channelSends = channelSends;
+              // Binary frames (file chunks): how many bytes went out, and the most the channel had
+              // buffered when another was sent (the sender's backpressure, sampled at every send).
+              const binarySends = { bytes: 0, frames: 0, largest: 0, maxBuffered: 0 };
+              window.__textchatTest.binarySends = binarySends;
               if (window.RTCDataChannel) {
                 const send = RTCDataChannel.prototype.send;
                 RTCDataChannel.prototype.send = function (data) {
-                  if (typeof data === 'string') channelSends.push({ label: this.label, data, at: Date.now() });
+                  if (typeof data === 'string') {
+                    channelSends.push({ label: this.label, data, at: Date.now() });
+                  } else {
+                    const size = data.byteLength ?? data.size ?? 0;
+                    binarySends.bytes += size;
+                    binarySends.frames += 1;
+                    binarySends.largest = Math.max(binarySends.largest, size);
+                    binarySends.maxBuffered = Math.max(binarySends.maxBuffered, this.bufferedAmount);
+                  }
                   return send.call(this, data);
                 };
               }
+              // The page's WebSockets, so that a test can close them as a page closed for good would.
+              const sockets = [];
+              window.__textchatTest.sockets = sockets;
+              keep('WebSocket', sockets, (made) => made);
               document.addEventListener('securitypolicyviolation',
                   (e) => cspViolations.push(`${e.violatedDirective} blocked ${e.blockedURI || 'inline'}`));
               const Native = window.RTCPeerConnection;

@@ -437,6 +437,136 @@ final class ChatTab {
         await(peer + "'s conversation on screen", d -> peer.equals(openConversation()));
     }
 
+    // --- files --------------------------------------------------------------------------
+
+    /**
+     * Makes a file of {@code size} random bytes in the page and drops it on the conversation, as
+     * a person dragging it there would; returns its SHA-256 (hex) as the test computed it, or
+     * null when {@code hash} is false (a file too big to send is not worth hashing).
+     */
+    String dropFile(String name, String mime, long size, boolean hash) {
+        return (String) asyncScript("""
+                const [name, mime, size, hash, done] = arguments;
+                (async () => {
+                  const block = new Uint8Array(1024 * 1024);
+                  for (let at = 0; at < block.length; at += 65536) crypto.getRandomValues(block.subarray(at, at + 65536));
+                  const parts = [];
+                  // Each MiB differs from the others (its number in its first bytes); past 64 MiB, one
+                  // block over and over is enough (such files are refused before they are read).
+                  for (let at = 0, i = 0; at < size; at += block.length, i++) {
+                    const part = size > 64 * 1024 * 1024 ? block : block.slice(0, Math.min(block.length, size - at));
+                    if (part !== block) new DataView(part.buffer).setUint32(0, i);
+                    parts.push(part);
+                  }
+                  const file = new File(parts, name, { type: mime });
+                  let sha = null;
+                  if (hash) {
+                    const digest = await crypto.subtle.digest('SHA-256', await file.arrayBuffer());
+                    sha = Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, '0')).join('');
+                  }
+                  const files = new DataTransfer();
+                  files.items.add(file);
+                  document.querySelector('section.conversation').dispatchEvent(
+                    new DragEvent('drop', { dataTransfer: files, bubbles: true, cancelable: true }));
+                  return sha;
+                })().then(done, (e) => done('error: ' + e));
+                """, name, mime, size, hash);
+    }
+
+    /** Draws a small picture and pastes it into the composer, as a screenshot pasted from the clipboard. */
+    void pasteImage(String name) {
+        asyncScript("""
+                const [name, done] = arguments;
+                const canvas = document.createElement('canvas');
+                canvas.width = 40;
+                canvas.height = 30;
+                const g = canvas.getContext('2d');
+                g.fillStyle = '#3b5bdb';
+                g.fillRect(0, 0, 40, 30);
+                canvas.toBlob((blob) => {
+                  const files = new DataTransfer();
+                  files.items.add(new File([blob], name, { type: 'image/png' }));
+                  document.querySelector("[data-testid='message-input']").dispatchEvent(
+                    new ClipboardEvent('paste', { clipboardData: files, bubbles: true, cancelable: true }));
+                  done(true);
+                }, 'image/png');
+                """, name);
+    }
+
+    /** The transfer shown under {@code name}: state, done, size, sha256, reason, preview, download; null if none. */
+    @SuppressWarnings("unchecked")
+    Map<String, Object> transfer(String name) {
+        return (Map<String, Object>) query("""
+                const item = [...document.querySelectorAll("[data-testid='file']")]
+                    .find((li) => li.querySelector("[data-testid='file-name']").textContent === arguments[0]);
+                if (!item) return null;
+                const img = item.querySelector("[data-testid='file-preview']");
+                return {
+                  state: item.dataset.state, done: Number(item.dataset.done), size: Number(item.dataset.size),
+                  sha256: item.dataset.sha256 ?? null, reason: item.dataset.reason ?? null,
+                  status: item.querySelector("[data-testid='file-status']").textContent,
+                  preview: img ? img.complete && img.naturalWidth > 0 : false,
+                  download: item.querySelector("[data-testid='file-download']")?.getAttribute('download') ?? null,
+                  markup: item.querySelectorAll('.file-name *').length,
+                };
+                """, name);
+    }
+
+    /** Waits for the transfer {@code name} to be in {@code state}; returns what {@link #transfer} says of it. */
+    Map<String, Object> awaitTransfer(String name, String state, Duration patience) {
+        return await("the file \"" + name + "\" " + state, patience, d -> {
+            Map<String, Object> t = d.transfer(name);
+            return t != null && state.equals(t.get("state")) ? t : null;
+        });
+    }
+
+    /** Presses one of the transfer's buttons: accept, decline or cancel. */
+    void fileAction(String name, String action) {
+        await("the " + action + " button of \"" + name + "\"", d -> Boolean.TRUE.equals(d.query("""
+                const item = [...document.querySelectorAll("[data-testid='file']")]
+                    .find((li) => li.querySelector("[data-testid='file-name']").textContent === arguments[0]);
+                const button = item?.querySelector(`[data-testid='file-${arguments[1]}']`);
+                if (!button) return false;
+                button.click();
+                return true;
+                """, name, action)));
+    }
+
+    /**
+     * From now on the page notes, every 50 ms, whether any transfer's progress went back, and
+     * (Chromium) the most JavaScript heap it used; {@link #transferWatch} reads it.
+     */
+    void watchTransfers() {
+        query("""
+                const watch = { wentBack: [], maxHeap: 0, seen: {} };
+                window.__textchatWatch = watch;
+                setInterval(() => {
+                  for (const li of document.querySelectorAll("[data-testid='file']")) {
+                    const done = Number(li.dataset.done);
+                    const before = watch.seen[li.dataset.transfer] ?? 0;
+                    if (done < before) watch.wentBack.push(`${before} -> ${done}`);
+                    watch.seen[li.dataset.transfer] = done;
+                  }
+                  const heap = performance.memory?.usedJSHeapSize;
+                  if (heap) watch.maxHeap = Math.max(watch.maxHeap, heap);
+                }, 50);
+                """);
+    }
+
+    /** {wentBack: [..], maxHeap (bytes, 0 where unknown), binary: {bytes, frames, largest, maxBuffered}}. */
+    @SuppressWarnings("unchecked")
+    Map<String, Object> transferWatch() {
+        return (Map<String, Object>) query("""
+                return { wentBack: window.__textchatWatch?.wentBack ?? [], maxHeap: window.__textchatWatch?.maxHeap ?? 0,
+                         heapNow: performance.memory?.usedJSHeapSize ?? 0, binary: window.__textchatTest.binarySends };
+                """);
+    }
+
+    /** Bytes this page sent in binary frames (file chunks) so far. */
+    long binaryBytesSent() {
+        return ((Number) query("return window.__textchatTest.binarySends.bytes;")).longValue();
+    }
+
     /** What is in the composer, not sent yet. */
     String composerText() {
         return (String) query("return byTestId('message-input').value;");
@@ -528,9 +658,22 @@ final class ChatTab {
         await("the messages gone", d -> messageTexts().isEmpty());
     }
 
-    /** Reloads the page and waits for its sign-in form (the page's storage stays). */
+    /**
+     * Loads the page afresh in this tab as a new tab would after the old one was closed for good:
+     * its socket closed normally first (1000: the server frees the name at once, where a page
+     * going away, 1001, has it held for a resume) and the tab's session storage cleared, so it
+     * signs in anew; waits for its sign-in form. Local storage and IndexedDB stay.
+     */
     void reload() {
-        script("window.__textchatOldPage = true; setTimeout(() => location.reload(), 0)");
+        script("""
+                sessionStorage.clear();
+                window.__textchatOldPage = true;
+                const closed = window.__textchatTest.sockets.filter((s) => s.readyState < 2).map((s) => new Promise((done) => {
+                  s.addEventListener('close', done, { once: true });
+                  s.close(1000, 'test: page closed for good');
+                }));
+                Promise.race([Promise.all(closed), new Promise((done) => setTimeout(done, 2000))]).then(() => location.reload());
+                """);
         await("the page reloaded", d -> {
             try {
                 return Boolean.TRUE.equals(query("""
