@@ -843,3 +843,40 @@ test('a reloaded page signs in by itself and makes its calls again, keeping who 
   calls.made[1].end('hung-up');
   assert.deepEqual(JSON.parse(storage.get('textchat.session')).calls, [{ peer: 'bob', caller: false }]);
 });
+
+// --- files -----------------------------------------------------------------------------------
+
+test('a file attached goes to the conversation on screen as an offer; one offered to us asks, and our answer goes back', async () => {
+  const { ui, chat, call } = chatting();
+  call.openChannel = () => { throw new Error('not before the peer accepts'); };
+  call.maxMessageSize = () => 65_536;
+  ui.emit('attach', [new File(['hello'], 'note.txt', { type: 'text/plain' })]);
+  await until(() => chat.fileSent.length === 1);
+  const [offer] = chat.fileSent;
+  assert.deepEqual({ ...offer, id: typeof offer.id }, {
+    type: 'file-offer', id: 'string', name: 'note.txt', size: 5, mime: 'text/plain',
+    sha256: '2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824',
+  });
+  assert.equal(ui.last('showTransfer')[0], 'bob');
+  assert.equal(ui.last('showTransfer')[1].state, 'offered');
+
+  chat.emit('file', { type: 'file-offer', id: 'f1', name: 'photo.png', size: 10, mime: 'image/png', sha256: 'a'.repeat(64) });
+  assert.deepEqual(ui.last('showTransfer')[1].state, 'asking');
+  ui.emit('file-decline', 'f1');
+  assert.deepEqual(chat.fileSent.at(-1), { type: 'file-decline', id: 'f1' });
+});
+
+test('no file goes out before the chat may send', () => {
+  const { ui, call } = inCallWith('bob', { state: 'connecting' });
+  call.chat = new FakeChat();
+  ui.emit('attach', [new File(['x'], 'x.txt')]);
+  assert.deepEqual(ui.last('notice'), ['Files can be sent once the call is connected.', 'warning']);
+});
+
+async function until(condition) {
+  const deadline = Date.now() + 2_000;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('waited too long');
+    await new Promise((resolve) => setTimeout(resolve, 1));
+  }
+}

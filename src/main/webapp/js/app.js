@@ -3,6 +3,7 @@
 // who we are, who is online and which calls we hold is the session's (session.js). Nothing runs
 // on import: main.js wires the real page, tests wire fakes.
 import { Call } from './call.js';
+import { FileTransfers } from './files.js';
 import { nameKey, sameName, outranks } from './names.js';
 import { Preferences } from './prefs.js';
 import { Session } from './session.js';
@@ -58,6 +59,8 @@ export function createApp({
   const verifications = new WeakMap();
   /** Call → {signal, indicator}: "typing…" both ways, for its current chat channel. */
   const typing = new WeakMap();
+  /** Call → its FileTransfers (files both ways, over its connections). */
+  const transfers = new WeakMap();
 
   const send = (message) => signaling.send(message);
   const live = () => session.calls.filter((call) => !call.isOver);
@@ -320,6 +323,10 @@ export function createApp({
       if (!call.isOver) ui.setCall(call.state, call.peer);
     });
     call.on('route', (route) => ui.setRoute(route, call.peer));
+    const files = new FileTransfers();
+    transfers.set(call, files);
+    files.on('update', (view) => ui.showTransfer(call.peer, view));
+    call.on('file-channel', (channel) => files.handleChannel(channel));
     call.on('restored', () => {
       ui.notice(t('call.restored', { name: call.peer }));
       sendUndelivered(call);
@@ -334,6 +341,7 @@ export function createApp({
       });
       typing.set(call, { signal: new TypingSignal((active) => chat.sendTyping(active)), indicator });
       chat.on('typing', ({ active }) => indicator.heard(active));
+      chat.on('file', (message) => files.handleControl(message));
       chat.on('read', ({ id }) => {
         if (!prefs.readReceipts) return; // receipts off: neither sent nor shown
         ui.markRead(id);
@@ -347,7 +355,10 @@ export function createApp({
           sendUndelivered(call);
         }
       });
-      chat.on('close', () => ui.setComposerEnabled(call.state === 'interrupted', call.peer));
+      chat.on('close', () => {
+        ui.setComposerEnabled(call.state === 'interrupted', call.peer);
+        files.detach();
+      });
       chat.on('message', (message) => {
         indicator.clear();
         ui.addMessage({ ...message, own: false, author: call.peer, peer: call.peer });
@@ -384,6 +395,7 @@ export function createApp({
     const { peer } = ended;
     typing.get(ended)?.signal.stop();
     typing.get(ended)?.indicator.clear();
+    transfers.get(ended)?.stop();
     session.removeCall(ended);
     keepResumable();
     if (prompt === ended) {
@@ -475,6 +487,29 @@ export function createApp({
   });
 
   ui.on('hangup', () => selected()?.hangUp());
+
+  // --- files -------------------------------------------------------------------------------
+
+  // Files go to the conversation on screen, once its chat may send (after the safety-code check).
+  ui.on('attach', (files) => {
+    const call = selected();
+    const chat = call?.chat;
+    if (!chat?.isOpen || verifications.get(call)?.state.holdsSending) {
+      ui.notice(t('files.not-now'), 'warning');
+      return;
+    }
+    for (const file of files) transfers.get(call)?.offer(file);
+  });
+  const transferOf = (id) => {
+    for (const call of live()) {
+      const files = transfers.get(call);
+      if (files?.has(id)) return files;
+    }
+    return null;
+  };
+  ui.on('file-accept', (id) => transferOf(id)?.accept(id));
+  ui.on('file-decline', (id) => transferOf(id)?.decline(id));
+  ui.on('file-cancel', (id) => transferOf(id)?.cancel(id));
 
   ui.on('delete-history', () => {
     const peer = openPeer;
@@ -570,10 +605,20 @@ export function createApp({
     ui.clearComposer();
   });
 
-  // What waited (written while the path was down, or undelivered on a dead channel) goes out now.
+  // What waited (written while the path was down, or undelivered on a dead channel) goes out now;
+  // so do files, over this connection.
   function sendUndelivered(call) {
     const verification = verifications.get(call);
     if (verification?.state.holdsSending) return;
+    const chat = call.chat;
+    if (chat?.isOpen) {
+      transfers.get(call)?.attach({
+        key: chat,
+        sendControl: (message) => chat.sendFile(message),
+        openChannel: (label) => call.openChannel(label),
+        maxMessageSize: () => call.maxMessageSize(),
+      });
+    }
     for (const { id } of call.resendUndelivered?.() ?? []) {
       ui.markSent(id);
       markKept(call.peer, id, 'sent');

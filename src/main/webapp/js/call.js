@@ -2,6 +2,7 @@
 // the `chat` data channel. Signaling goes out through the `send` function it is given.
 import { Emitter } from './emitter.js';
 import { ChatChannel, CHANNEL_LABEL, newMessageId } from './chat.js';
+import { FILE_LABEL_PREFIX } from './files.js';
 import { IceWatch } from './ice.js';
 import { outranks, sameName } from './names.js';
 import { fingerprintsOf } from './safety.js';
@@ -123,6 +124,17 @@ export class Call extends Emitter {
     this.#state = state;
     // Only the caller restarts ICE, so that restarts never cross.
     this.#caller = state === 'calling';
+  }
+
+  /** A data channel of its own for a file (files.js), on the connection in use now. */
+  openChannel(label) {
+    if (!this.#pc || this.#transportGone) throw new Error('no connection to open a channel on');
+    return this.#pc.createDataChannel(label, { ordered: true });
+  }
+
+  /** The largest message the connection takes (SCTP's max-message-size, both ends agreed). */
+  maxMessageSize() {
+    return this.#pc?.sctp?.maxMessageSize ?? 65_536;
   }
 
   /** The peer's name as last spelled by the server (or as typed, until the server spells it). */
@@ -390,7 +402,9 @@ export class Call extends Emitter {
       if (pc === this.#pc) this.#offer();
     });
     pc.addEventListener('datachannel', ({ channel }) => {
-      if (channel.label === CHANNEL_LABEL && this.#chat === null && pc === this.#pc) this.#attachChat(channel);
+      if (pc !== this.#pc) return;
+      if (channel.label === CHANNEL_LABEL && this.#chat === null) this.#attachChat(channel);
+      else if (channel.label.startsWith(FILE_LABEL_PREFIX)) this.emit('file-channel', channel);
     });
     pc.addEventListener('connectionstatechange', () => {
       // ICE trouble is the IceWatch's; this is DTLS failing on a working path.

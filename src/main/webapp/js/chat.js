@@ -14,7 +14,8 @@ export function newMessageId() {
 
 /**
  * Wraps one RTCDataChannel. Events: `open`, `close`, `message` ({id, text, ts}),
- * `ack` ({id}), `typing` ({active}), `read` ({id}), `bye` (the peer hung up), `verify` (a `verify-*` message of the
+ * `ack` ({id}), `typing` ({active}), `read` ({id}), `bye` (the peer hung up), `file` (a `file-*`
+ * message about a file transfer, as parsed; files.js), `verify` (a `verify-*` message of the
  * safety-code exchange, as parsed; safety.js).
  * `seen` (optional) holds the ids of messages already received in this conversation, over
  * earlier channels too: one sent again is acknowledged again but not shown twice.
@@ -79,6 +80,13 @@ export class ChatChannel extends Emitter {
     if (this.isOpen) this.#channel.send(JSON.stringify({ type: 'bye' }));
   }
 
+  /** Sends a message about a file transfer (an object whose type starts with `file-`); false if closed. */
+  sendFile(message) {
+    if (!this.isOpen) return false;
+    this.#channel.send(JSON.stringify(message));
+    return true;
+  }
+
   /** Sends a message of the safety-code exchange (an object whose type starts with `verify-`). */
   sendVerify(message) {
     if (this.isOpen) this.#channel.send(JSON.stringify(message));
@@ -109,6 +117,8 @@ export class ChatChannel extends Emitter {
       if (typeof message.id === 'string') this.emit('read', { id: message.id });
     } else if (message?.type === 'bye') {
       this.emit('bye');
+    } else if (typeof message?.type === 'string' && message.type.startsWith('file-')) {
+      this.emit('file', message);
     } else if (typeof message?.type === 'string' && message.type.startsWith('verify-')) {
       this.emit('verify', message);
     } else if (message !== null && typeof message.type === 'string') {

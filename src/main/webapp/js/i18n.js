@@ -60,6 +60,32 @@ const en = {
   'conversations.open': 'Open the conversation with {name}',
   'conversations.unread': '{count} unread',
   'conversations.new-message': 'New message from {name}',
+  'files.attach': 'Attach a file',
+  'files.not-now': 'Files can be sent once the call is connected.',
+  'files.you-send': 'You send a file',
+  'files.they-send': '{name} sends a file',
+  'files.state.hashing': 'Preparing…',
+  'files.state.offered': 'Waiting for {name} to accept…',
+  'files.state.asking': '{name} wants to send you this file.',
+  'files.state.sending': 'Sending: {percent}',
+  'files.state.receiving': 'Receiving: {percent}',
+  'files.state.paused': 'Paused while the connection comes back…',
+  'files.state.done-out': 'Sent ✓',
+  'files.state.done-in': 'Received ✓ (checksum verified)',
+  'files.state.declined-out': '{name} declined the file.',
+  'files.state.declined-in': 'You declined the file.',
+  'files.state.cancelled-by-me': 'You cancelled the transfer.',
+  'files.state.cancelled-by-peer': '{name} cancelled the transfer.',
+  'files.state.failed-too-big': 'Too big to send: files can be at most {max}.',
+  'files.state.failed-corrupt': 'The file arrived damaged (its checksum did not match) and was not kept.',
+  'files.state.failed-unreadable': 'The file could not be read.',
+  'files.state.failed-call-ended': 'The call ended before the file was complete.',
+  'files.rate': '{speed}/s, {time} left',
+  'files.accept': 'Accept',
+  'files.decline': 'Decline',
+  'files.cancel': 'Cancel',
+  'files.save': 'Save {name}',
+  'files.offer-announce': '{name} wants to send you a file: {file}, {size}.',
   'history.delete': 'Delete history',
   'history.confirm': 'Delete every message with {name} kept in this browser? This cannot be undone.',
   'history.keep': 'Keep',
@@ -202,6 +228,32 @@ const zhTW = {
   'conversations.open': '開啟與 {name} 的對話',
   'conversations.unread': '{count} 則未讀',
   'conversations.new-message': '{name} 傳來新訊息',
+  'files.attach': '附加檔案',
+  'files.not-now': '通話連線後才能傳送檔案。',
+  'files.you-send': '你傳送檔案',
+  'files.they-send': '{name} 傳送檔案',
+  'files.state.hashing': '準備中…',
+  'files.state.offered': '等待 {name} 接受…',
+  'files.state.asking': '{name} 想傳這個檔案給你。',
+  'files.state.sending': '傳送中：{percent}',
+  'files.state.receiving': '接收中：{percent}',
+  'files.state.paused': '連線恢復前暫停…',
+  'files.state.done-out': '已傳送 ✓',
+  'files.state.done-in': '已接收 ✓（檢查碼相符）',
+  'files.state.declined-out': '{name} 拒絕了這個檔案。',
+  'files.state.declined-in': '你拒絕了這個檔案。',
+  'files.state.cancelled-by-me': '你取消了傳送。',
+  'files.state.cancelled-by-peer': '{name} 取消了傳送。',
+  'files.state.failed-too-big': '檔案太大：最多只能傳送 {max}。',
+  'files.state.failed-corrupt': '檔案在傳送途中損壞（檢查碼不符），未予保留。',
+  'files.state.failed-unreadable': '無法讀取這個檔案。',
+  'files.state.failed-call-ended': '檔案傳完前通話就結束了。',
+  'files.rate': '每秒 {speed}，剩下 {time}',
+  'files.accept': '接受',
+  'files.decline': '拒絕',
+  'files.cancel': '取消',
+  'files.save': '儲存 {name}',
+  'files.offer-announce': '{name} 想傳檔案給你：{file}，{size}。',
   'history.delete': '刪除紀錄',
   'history.confirm': '要刪除這個瀏覽器裡與 {name} 的所有訊息嗎？刪除後無法復原。',
   'history.keep': '保留',
@@ -307,7 +359,7 @@ export function translator(language) {
   };
 }
 
-/** Fills the page's static text: data-i18n (text), data-i18n-placeholder, data-i18n-aria-label. */
+/** Fills the page's static text: data-i18n (text), data-i18n-placeholder, data-i18n-aria-label, data-i18n-title. */
 export function translatePage(root, t, language) {
   root.documentElement.lang = language;
   root.title = t('app.title');
@@ -319,5 +371,8 @@ export function translatePage(root, t, language) {
   }
   for (const element of root.querySelectorAll('[data-i18n-aria-label]')) {
     element.setAttribute('aria-label', t(element.dataset.i18nAriaLabel));
+  }
+  for (const element of root.querySelectorAll('[data-i18n-title]')) {
+    element.title = t(element.dataset.i18nTitle);
   }
 }

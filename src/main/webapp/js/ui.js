@@ -1,6 +1,7 @@
 // Everything that touches the DOM. User-supplied text only ever goes in through
 // textContent or attribute setters, never as markup.
 import { Emitter } from './emitter.js';
+import { MAX_FILE_BYTES, previewable } from './files.js';
 import { nameKey } from './names.js';
 
 const NOTICE_MS = 8_000;
@@ -24,7 +25,9 @@ const PROGRESS = ['queued', 'sent', 'delivered', 'read'];
  * `notify-enable`, `notify-previews` (hide: boolean), `ring-mute` (muted: boolean); `typing` (a key
  * pressed in the composer, with text in it), `seen` (id: a peer's message was on screen while the
  * page was in front), `read-receipts` (on: boolean), `open` (peer: a conversation was picked in the
- * list), `delete-history` (the person confirmed deleting the open conversation's history).
+ * list), `delete-history` (the person confirmed deleting the open conversation's history), `attach`
+ * (File[]: picked, dropped or pasted for the open conversation), `file-accept`, `file-decline`,
+ * `file-cancel` (a transfer's id).
  *
  * Conversations: one per peer, each with its call's state, its messages, safety code, typing and
  * composer state, and its unread count; one of them is open (on screen) at a time, as the app says
@@ -45,6 +48,8 @@ export class UI extends Emitter {
   #open = null;
   /** Message id → its list item, in whichever conversation. */
   #byId = new Map();
+  /** Transfer id → its list item. */
+  #transferItems = new Map();
 
   constructor(doc, t, language) {
     super();
@@ -106,6 +111,9 @@ export class UI extends Emitter {
       conversations: byId('conversations'),
       conversationList: byId('conversation-list'),
       deleteHistory: byId('delete-history'),
+      attach: byId('attach'),
+      fileInput: byId('file-input'),
+      conversationCard: doc.querySelector('section.conversation'),
       deleteConfirm: byId('delete-history-confirm'),
       deleteConfirmText: byId('delete-history-text'),
       deleteYes: byId('delete-history-yes'),
@@ -147,6 +155,7 @@ export class UI extends Emitter {
       if (item) this.emit('open', item.dataset.peer);
     });
     el.hangup.addEventListener('click', () => this.emit('hangup'));
+    this.#bindFiles(doc);
     el.deleteHistory.addEventListener('click', () => {
       if (!this.#open) return;
       el.deleteConfirmText.textContent = this.#t('history.confirm', { name: this.#open.peer });
@@ -194,6 +203,51 @@ export class UI extends Emitter {
     });
     doc.addEventListener('visibilitychange', () => {
       if (!doc.hidden && this.#open) this.#markAllRead(this.#open);
+    });
+  }
+
+  // Files come three ways: the attach button, dropped on the conversation, pasted in the composer.
+  #bindFiles(doc) {
+    const el = this.#el;
+    const offer = (files) => {
+      const list = [...(files ?? [])];
+      if (list.length > 0 && !el.attach.disabled) this.emit('attach', list);
+    };
+    el.attach.addEventListener('click', () => el.fileInput.click());
+    el.fileInput.addEventListener('change', () => {
+      offer(el.fileInput.files);
+      el.fileInput.value = '';
+    });
+    const card = el.conversationCard;
+    const carriesFiles = (event) => [...(event.dataTransfer?.types ?? [])].includes('Files');
+    card.addEventListener('dragover', (event) => {
+      if (!carriesFiles(event)) return;
+      event.preventDefault();
+      card.dataset.dropping = 'true';
+    });
+    card.addEventListener('dragleave', () => delete card.dataset.dropping);
+    card.addEventListener('drop', (event) => {
+      delete card.dataset.dropping;
+      if (!event.dataTransfer?.files?.length) return;
+      event.preventDefault();
+      offer(event.dataTransfer.files);
+    });
+    el.input.addEventListener('paste', (event) => {
+      const files = event.clipboardData?.files;
+      if (!files?.length) return; // text is pasted as text
+      event.preventDefault();
+      offer(files);
+    });
+    el.messages.addEventListener('click', (event) => {
+      const button = event.target.closest('button[data-file-action]');
+      const item = button?.closest('li[data-transfer]');
+      if (item) this.emit(`file-${button.dataset.fileAction}`, item.dataset.transfer);
+    });
+    doc.addEventListener('dragover', (event) => {
+      if (carriesFiles(event)) event.preventDefault(); // a file dropped beside the chat is not opened as a page
+    });
+    doc.addEventListener('drop', (event) => {
+      if (carriesFiles(event)) event.preventDefault();
     });
   }
 
@@ -641,10 +695,11 @@ export class UI extends Emitter {
   }
 
   #renderComposer({ composer }, focus) {
-    const { input, send } = this.#el;
+    const { input, send, attach } = this.#el;
     const wasDisabled = input.disabled;
     input.disabled = !composer;
     send.disabled = !composer;
+    attach.disabled = !composer;
     input.placeholder = this.#t(composer ? 'chat.placeholder' : 'chat.placeholder-closed');
     if (focus && composer && wasDisabled) input.focus();
   }
@@ -703,6 +758,128 @@ export class UI extends Emitter {
     status.dataset.state = state;
     const text = this.#t(`chat.${state}`);
     status.textContent = state === 'delivered' ? `✓ ${text}` : state === 'read' ? `✓✓ ${text}` : text;
+  }
+
+  /**
+   * A file transfer with `peer` (files.js's view of it): made the first time, changed after. Its
+   * name is only ever text; a received picture shows inline, anything else is a download link.
+   */
+  showTransfer(peer, view) {
+    const conversation = this.#target(peer);
+    if (!conversation) return;
+    let item = this.#transferItems.get(view.id);
+    const isNew = !item;
+    if (isNew) {
+      item = this.#transferItem(conversation, view);
+      this.#transferItems.set(view.id, item);
+      this.#append(conversation, item, view.direction === 'out');
+    }
+    this.#renderTransfer(item, conversation, view);
+    if (isNew && view.direction === 'in' && view.state === 'asking') {
+      const onScreen = conversation === this.#open;
+      this.announce(this.#t('files.offer-announce', { name: conversation.peer, file: view.name, size: this.#bytes(view.size) }));
+      if (document.hidden || !onScreen) {
+        conversation.unread += 1;
+        this.#renderEntry(conversation);
+        this.#updateTitle();
+      }
+    }
+  }
+
+  #transferItem(conversation, view) {
+    const own = view.direction === 'out';
+    const item = element('li', { className: `message file ${own ? 'own' : 'peer'}`, attrs: { 'data-testid': 'file' } });
+    item.dataset.transfer = view.id;
+    item.dataset.own = String(own);
+    const bubble = element('div', { className: 'bubble' });
+    bubble.append(
+      element('span', { className: 'author', text: own ? this.#t('files.you-send') : this.#t('files.they-send', { name: conversation.peer }) }),
+      element('p', { className: 'file-name', text: view.name, attrs: { 'data-testid': 'file-name', dir: 'auto' } }),
+      element('p', { className: 'file-status', attrs: { 'data-testid': 'file-status' } }),
+      element('progress', {
+        attrs: { 'data-testid': 'file-progress', max: String(Math.max(view.size, 1)), value: '0', 'aria-label': view.name },
+      }),
+      element('div', { className: 'file-actions' }),
+    );
+    item.append(bubble);
+    return item;
+  }
+
+  #renderTransfer(item, conversation, view) {
+    const t = this.#t;
+    const name = conversation.peer;
+    const changed = item.dataset.state !== view.state;
+    item.dataset.state = view.state;
+    item.dataset.done = String(view.done);
+    item.dataset.size = String(view.size);
+    if (view.reason) item.dataset.reason = view.reason;
+    if (view.sha256) item.dataset.sha256 = view.sha256;
+    const percent = new Intl.NumberFormat(this.#language, { style: 'percent' })
+      .format(view.size > 0 ? Math.floor((view.done / view.size) * 100) / 100 : 1);
+    let status;
+    switch (view.state) {
+      case 'sending': case 'receiving':
+        status = t(`files.state.${view.state}`, { percent });
+        if (view.speed) status += ` · ${t('files.rate', { speed: this.#bytes(view.speed), time: this.#duration(view.secondsLeft) })}`;
+        break;
+      case 'done': case 'declined': status = t(`files.state.${view.state}-${view.direction}`, { name }); break;
+      case 'cancelled': status = t(`files.state.cancelled-${view.reason}`, { name }); break;
+      case 'failed': status = t(`files.state.failed-${view.reason}`, { max: this.#bytes(MAX_FILE_BYTES) }); break;
+      default: status = t(`files.state.${view.state}`, { name });
+    }
+    item.querySelector('.file-status').textContent = `${this.#bytes(view.size)} · ${status}`;
+    // How it ended is said aloud; progress is on the progress bar.
+    if (changed && ['done', 'declined', 'cancelled', 'failed'].includes(view.state) && conversation === this.#open) {
+      this.announce(`${view.name}: ${status}`);
+    }
+    const progress = item.querySelector('progress');
+    progress.value = view.size > 0 ? view.done : (view.state === 'done' ? 1 : 0);
+    progress.hidden = !['sending', 'receiving', 'paused'].includes(view.state);
+    const actions = item.querySelector('.file-actions');
+    const button = (action, kind = '') => {
+      const b = element('button', {
+        className: `button small ${kind}`.trim(), text: t(`files.${action}`),
+        attrs: { type: 'button', 'data-file-action': action, 'data-testid': `file-${action}` },
+      });
+      return b;
+    };
+    const wanted = view.state === 'asking' ? ['accept', 'decline']
+      : ['hashing', 'offered', 'sending', 'receiving', 'paused'].includes(view.state) ? ['cancel'] : [];
+    if (actions.dataset.shows !== wanted.join()) {
+      actions.dataset.shows = wanted.join();
+      actions.replaceChildren(...wanted.map((action) => button(action, action === 'accept' ? 'primary' : '')));
+    }
+    if (view.url && !item.querySelector('.file-preview, .file-download')) {
+      const bubble = item.querySelector('.bubble');
+      if (previewable(view.mime)) {
+        bubble.append(element('img', { className: 'file-preview', attrs: { src: view.url, alt: view.name, 'data-testid': 'file-preview' } }));
+      } else if (view.direction === 'in') {
+        const link = element('a', {
+          className: 'file-download', text: t('files.save', { name: view.name }),
+          attrs: { href: view.url, download: view.name, 'data-testid': 'file-download' },
+        });
+        bubble.append(link);
+      }
+    }
+  }
+
+  #bytes(count) {
+    const units = ['B', 'KB', 'MB', 'GB'];
+    let value = count;
+    let unit = 0;
+    while (value >= 1024 && unit < units.length - 1) {
+      value /= 1024;
+      unit += 1;
+    }
+    const digits = unit === 0 || value >= 100 ? 0 : 1;
+    return `${new Intl.NumberFormat(this.#language, { maximumFractionDigits: digits }).format(value)} ${units[unit]}`;
+  }
+
+  #duration(seconds) {
+    if (seconds === null || !Number.isFinite(seconds)) return '…';
+    const unit = seconds < 90 ? 'second' : 'minute';
+    const value = unit === 'second' ? seconds : Math.round(seconds / 60);
+    return new Intl.NumberFormat(this.#language, { style: 'unit', unit, unitDisplay: 'long' }).format(value);
   }
 
   /** A queued message went out. */

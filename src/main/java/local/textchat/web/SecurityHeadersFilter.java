@@ -36,7 +36,7 @@ public class SecurityHeadersFilter implements Filter {
         String webSockets = host != null && HOST.matcher(host).matches() ? " ws://" + host + " wss://" + host : "";
         Map<String, String> headers = new LinkedHashMap<>();
         headers.put("Content-Security-Policy", "default-src 'none'; script-src 'self'; style-src 'self'; "
-                + "img-src 'self'; connect-src 'self'" + webSockets + "; manifest-src 'self'; worker-src 'self'; "
+                + "img-src 'self' blob:; connect-src 'self'" + webSockets + "; manifest-src 'self'; worker-src 'self'; "
                 + "base-uri 'none'; form-action 'self'; frame-ancestors 'none'");
         headers.put("X-Content-Type-Options", "nosniff");
         headers.put("Referrer-Policy", "no-referrer");

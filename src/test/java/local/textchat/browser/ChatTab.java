@@ -486,8 +486,10 @@ final class ChatTab {
                 canvas.toBlob((blob) => {
                   const files = new DataTransfer();
                   files.items.add(new File([blob], name, { type: 'image/png' }));
-                  document.querySelector("[data-testid='message-input']").dispatchEvent(
-                    new ClipboardEvent('paste', { clipboardData: files, bubbles: true, cancelable: true }));
+                  // Firefox leaves clipboardData out of a constructed event: it is set as a paste has it.
+                  const paste = new ClipboardEvent('paste', { bubbles: true, cancelable: true });
+                  Object.defineProperty(paste, 'clipboardData', { value: files });
+                  document.querySelector("[data-testid='message-input']").dispatchEvent(paste);
                   done(true);
                 }, 'image/png');
                 """, name);

@@ -94,6 +94,9 @@ class MessageSafetyBrowserIT {
         assertTrue(csp.contains("connect-src 'self'"), csp);
         // The installable app (manifest, service worker) grows it by exactly these, nothing inline.
         assertTrue(csp.contains("manifest-src 'self'") && csp.contains("worker-src 'self'"), csp);
+        // Pictures received over a call are shown from blob: URLs, and only pictures: img-src alone.
+        assertTrue(csp.contains("img-src 'self' blob:;"), csp);
+        assertFalse(csp.replace("img-src 'self' blob:;", "").contains("blob:"), csp);
         assertFalse(csp.contains("unsafe-inline"), csp);
         assertFalse(csp.contains("unsafe-eval"), csp);
         assertEquals("nosniff", index.headers().firstValue("X-Content-Type-Options").orElseThrow());

@@ -414,7 +414,7 @@ class TurnBrowserIT {
     }
 
     /** The server's TURN settings: only the minted TURN entry in iceServers. */
-    private static Map<String, String> turnSettings(String url, String secret, String policy) {
+    static Map<String, String> turnSettings(String url, String secret, String policy) {
         Map<String, String> settings = new HashMap<>();
         settings.put("textchat.iceServers", "[]");
         settings.put("textchat.turnUrls", url);
