@@ -41,10 +41,17 @@ class FileTransferBenchmark {
         alice.await("the composer open", ChatTab::sendEnabled);
         bob.await("the composer open", ChatTab::sendEnabled);
         List<String> rates = new ArrayList<>();
+        List<String> heaps = new ArrayList<>();
         for (int run = 1; run <= 5; run++) {
             String name = "run-" + run + ".bin";
             alice.dropFile(name, "application/octet-stream", 50 * MIB, false);
             bob.awaitTransfer(name, "asking", Duration.ofSeconds(30));
+            // JavaScript heap (Chromium only) from just before the accept: the test's own 50 MiB
+            // file is made already, so what grows is the transfer's.
+            long senderBefore = ((Number) alice.transferWatch().get("heapNow")).longValue();
+            long receiverBefore = ((Number) bob.transferWatch().get("heapNow")).longValue();
+            alice.watchTransfers();
+            bob.watchTransfers();
             long started = System.nanoTime();
             bob.fileAction(name, "accept");
             bob.await(name + " done", Duration.ofSeconds(300), d -> {
@@ -53,8 +60,14 @@ class FileTransferBenchmark {
             });
             double seconds = (System.nanoTime() - started) / 1e9;
             rates.add(String.format("%.1f", 50 / seconds));
+            heaps.add(growth(alice, senderBefore) + "/" + growth(bob, receiverBefore));
         }
-        System.out.printf("MEASURE files %s -> %s: MiB/s per 50 MiB run %s; sender max buffered %s%n", from, to, rates,
-                alice.transferWatch().get("binary"));
+        System.out.printf("MEASURE files %s -> %s: MiB/s per 50 MiB run %s; heap growth MiB sender/receiver %s;"
+                + " sender binary frames %s%n", from, to, rates, heaps, alice.transferWatch().get("binary"));
+    }
+
+    private static String growth(ChatTab tab, long before) {
+        long max = ((Number) tab.transferWatch().get("maxHeap")).longValue();
+        return before == 0 || max == 0 ? "n/a" : String.valueOf((max - before) / MIB);
     }
 }
