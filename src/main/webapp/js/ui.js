@@ -827,7 +827,8 @@ export class UI extends Emitter {
       case 'failed': status = t(`files.state.failed-${view.reason}`, { max: this.#bytes(MAX_FILE_BYTES) }); break;
       default: status = t(`files.state.${view.state}`, { name });
     }
-    item.querySelector('.file-status').textContent = `${this.#bytes(view.size)} · ${status}`;
+    const type = view.mime || t('files.unknown-type');
+    item.querySelector('.file-status').textContent = `${this.#bytes(view.size)} · ${type} · ${status}`;
     // How it ended is said aloud; progress is on the progress bar.
     if (changed && ['done', 'declined', 'cancelled', 'failed'].includes(view.state) && conversation === this.#open) {
       this.announce(`${view.name}: ${status}`);

@@ -170,7 +170,9 @@ class FilesBrowserIT {
 
         // Declined: nothing flows.
         alice.dropFile("declined.txt", "text/plain", 1000, false);
-        bob.awaitTransfer("declined.txt", "asking", Duration.ofSeconds(20));
+        Map<String, Object> asked = bob.awaitTransfer("declined.txt", "asking", Duration.ofSeconds(20));
+        assertTrue(String.valueOf(asked.get("status")).startsWith("1,000 B · text/plain · alice wants to send you"),
+                "name, size and type before deciding: " + asked.get("status"));
         bob.fileAction("declined.txt", "decline");
         alice.awaitTransfer("declined.txt", "declined", Duration.ofSeconds(10));
         assertEquals(0L, alice.binaryBytesSent());
