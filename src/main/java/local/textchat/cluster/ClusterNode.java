@@ -219,8 +219,13 @@ public final class ClusterNode implements NameStore {
         }
         // The user's socket is (or was) on another node: ask that node for the user's calls.
         PendingResume pending = new PendingResume(previous, connection, token, new CompletableFuture<>());
-        resuming.put(previous.user(), pending);
-        bus.send(previous.node(), new Envelope.Takeover(previous.user(), node));
+        // Under the lock rosters are made and sent under: a roster that goes out after this
+        // Takeover lists the user (see roster()), one that went out before it arrives first.
+        users.atomically(() -> {
+            resuming.put(previous.user(), pending);
+            bus.send(previous.node(), new Envelope.Takeover(previous.user(), node));
+            return null;
+        });
         User user;
         try {
             user = pending.done().get(HANDOFF_WAIT_MILLIS, TimeUnit.MILLISECONDS);
@@ -560,6 +565,11 @@ public final class ClusterNode implements NameStore {
             if (!user.remote()) {
                 members.add(member(user));
             }
+        }
+        // A user resuming here is this node's already: the node it leaves hands it over as ours
+        // (Takeover), and a roster without it would make that node drop it, telling its peers leave.
+        for (PendingResume pending : resuming.values()) {
+            members.add(new Member(pending.previous().user(), node, pending.previous().name()));
         }
         return new Envelope.Roster(node, members);
     }
