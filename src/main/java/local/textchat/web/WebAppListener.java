@@ -38,7 +38,7 @@ public class WebAppListener implements ServletContextListener {
         App app = context.getAttribute(App.ATTRIBUTE) instanceof App given ? given : start(context);
         context.setAttribute(App.ATTRIBUTE, app);
         if (context.getAttribute(ServerContainer.class.getName()) instanceof ServerContainer container) {
-            SignalEndpoint.sizeBuffers(container);
+            SignalEndpoint.sizeBuffers(container, app.switchboard().settings().maxMessageBytes());
         }
         SignalConfigurator.publish(app.switchboard());
     }
