@@ -3,7 +3,6 @@ package local.textchat.bench;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.WebSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -11,7 +10,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
@@ -24,9 +22,9 @@ import java.util.function.Consumer;
 
 /**
  * The benchmark's load generator (bench/compare.sh runs it; not a test). It speaks the tutorial's
- * wire protocol, which both textchat and the tutorial's own server understand, over the JDK's
- * WebSocket client, and reads the server's CPU time from {@code /proc/<pid>/stat} around each
- * measured interval. One mode per run, one result line ({@code result key=value ...}) at the end.
+ * wire protocol, which both textchat and the tutorial's own server understand, over a lean
+ * WebSocket client of its own ({@link BenchSocket}), and reads the server's CPU time from
+ * {@code /proc/<pid>/stat} around each measured interval. One mode per run, one result line ({@code result key=value ...}) at the end.
  *
  * <ul>
  * <li>{@code relay}: {@code pairs} pairs in a call each bounce {@code window} candidates back and
@@ -348,47 +346,25 @@ public final class LoadGenerator {
 
     // ---------------------------------------------------------------- one socket
 
-    /** One WebSocket: whole text frames to a handler; sends queued one after another (the JDK client allows one at a time). */
-    private static final class Peer implements WebSocket.Listener {
-        private final Consumer<String> onFrame;
-        private final StringBuilder partial = new StringBuilder();
-        private WebSocket socket;
-        private CompletableFuture<?> sending = CompletableFuture.completedFuture(null);
+    /** One WebSocket ({@link BenchSocket}): login replies to {@code onLogin}, every other text frame to a handler. */
+    private static final class Peer {
+        private BenchSocket socket;
         volatile Consumer<String> onLogin = frame -> { };
 
-        private Peer(Consumer<String> onFrame) {
-            this.onFrame = onFrame;
-        }
-
-        static Peer open(URI url, Consumer<String> onFrame) throws Exception {
-            Peer peer = new Peer(onFrame);
-            peer.socket = HTTP.newWebSocketBuilder().buildAsync(url, peer).get(30, TimeUnit.SECONDS);
-            return peer;
-        }
-
-        synchronized void send(String frame) {
-            sending = sending.thenCompose(done -> socket.sendText(frame, true));
-        }
-
-        @Override
-        public void onOpen(WebSocket webSocket) {
-            webSocket.request(1);
-        }
-
-        @Override
-        public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
-            partial.append(data);
-            if (last) {
-                String frame = partial.toString();
-                partial.setLength(0);
+        static Peer open(URI url, Consumer<String> onFrame) throws IOException {
+            Peer peer = new Peer();
+            peer.socket = BenchSocket.open(url, frame -> {
                 if (frame.startsWith("{\"type\":\"login\"")) {
-                    onLogin.accept(frame);
+                    peer.onLogin.accept(frame);
                 } else {
                     onFrame.accept(frame);
                 }
-            }
-            webSocket.request(1);
-            return null;
+            });
+            return peer;
+        }
+
+        void send(String frame) {
+            socket.send(frame);
         }
     }
 
