@@ -43,17 +43,19 @@ LEAN_TOMCAT=(-Dorg.apache.tomcat.websocket.DEFAULT_BUFFER_SIZE=1024)
 LEAN_CONNECTOR=(connector.socket.appReadBufSize=1024 connector.socket.appWriteBufSize=1024)
 PID=""; URL=""; JVM=false
 
-start() {  # start <tutorial|textchat|raw|tyrus>: sets PID, URL, JVM
+start() {  # start <tutorial|textchat|textchat-lean|textchat-inline|raw|tyrus>: sets PID, URL, JVM
   local log="$OUT/$1.log"
   case "$1" in
     tutorial)
       (cd "$ANCHOR" && exec node tutorial-server.js) >/dev/null 2>"$log" < <(sleep 100000) &
       PID=$!; URL="ws://127.0.0.1:9090/"; JVM=false
       for _ in $(seq 100); do (exec 3<>/dev/tcp/127.0.0.1/9090) 2>/dev/null && break; sleep 0.1; done ;;
-    textchat|raw|textchat-lean)
+    textchat|raw|textchat-lean|textchat-inline)
       rm -rf "$OUT/tomcat-base"
       local jvm=() connector=()
       if [ "$1" = textchat-lean ]; then jvm=("${LEAN_TOMCAT[@]}"); connector=("${LEAN_CONNECTOR[@]}"); fi
+      # An experiment, not a deployment: the poller runs each socket's work itself (BenchTomcat).
+      if [ "$1" = textchat-inline ]; then connector=(executor=inline); fi
       java "${HEAP[@]}" "${jvm[@]}" -cp "$OUT/tomcat/*" src/test/bench/BenchTomcat.java target/textchat.war \
         "$OUT/tomcat-base" "${SETTINGS[@]}" "${connector[@]}" >"$log" 2>&1 < <(sleep 100000) &
       PID=$!; JVM=true
@@ -98,7 +100,8 @@ measure() {  # measure <server> <mode args...>
 # ONLY=relay|latency|logins runs one part (the A/B in the docs is a whole run).
 for round in $(seq "$ROUNDS"); do
   if [ "${ONLY:-}" = logins ]; then break; fi
-  if [ $((round % 2)) = 1 ]; then order=(tutorial textchat raw); else order=(raw textchat tutorial); fi
+  if [ $((round % 2)) = 1 ]; then order=(tutorial textchat raw textchat-inline)
+  else order=(textchat-inline raw textchat tutorial); fi
   if [ -z "${ONLY:-}" ] || [ "$ONLY" = relay ]; then
     for server in "${order[@]}"; do measure "$server" mode=relay pairs=50 window=4 seconds="$SECONDS_PER_RUN"; done
   fi

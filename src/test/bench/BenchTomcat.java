@@ -25,7 +25,11 @@ import org.apache.tomcat.websocket.server.WsSci;
  * The benchmark's server (bench/compare.sh; never part of the WAR or the tests): embedded Tomcat
  * on 127.0.0.1 and a free port, run in source-file mode, {@code java -cp <tomcat jars>
  * BenchTomcat.java <war> <base dir> [key=value ...]} ({@code connector.<attribute>=value} sets an
- * attribute of the HTTP connector, as in server.xml), with
+ * attribute of the HTTP connector, as in server.xml; {@code executor=inline}, an experiment, makes
+ * the connector run each socket's work on the poller thread that saw it ready instead of handing
+ * it to a worker thread: what those hand-offs cost, measured. Not safe for a deployment: a
+ * blocking write there, e.g. a servlet response to a slow client or Tomcat's blocking close
+ * frame, waits for the very thread it blocks), with
  * <ul>
  * <li>{@code /textchat}: the unchanged WAR, the {@code key=value}s as its context parameters;</li>
  * <li>{@code /raw/signal}: a raw pass-through on the same Tomcat, the floor that the codec and
@@ -58,7 +62,9 @@ public class BenchTomcat {
             int eq = args[i].indexOf('=');
             String key = args[i].substring(0, eq);
             String value = args[i].substring(eq + 1);
-            if (key.startsWith("connector.")) {
+            if (key.equals("executor") && value.equals("inline")) {
+                connector.getProtocolHandler().setExecutor(Runnable::run);
+            } else if (key.startsWith("connector.")) {
                 connector.setProperty(key.substring("connector.".length()), value);
             } else {
                 textchat.addParameter(key, value);
