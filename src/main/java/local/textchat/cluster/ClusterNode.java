@@ -473,6 +473,10 @@ public final class ClusterNode implements NameStore {
             }
         }
         for (Lease lost : renewal.lost()) {
+            if (resumingElsewhere(lost)) {
+                // Not lost: the same login took its name to another node, whose Takeover is on its way.
+                continue;
+            }
             Departure departure = users.atomically(() -> users.withId(lost.user())
                     .filter(user -> !user.remote())
                     .map(users::remove)
@@ -493,6 +497,22 @@ public final class ClusterNode implements NameStore {
                 // a user announced before that could be sent messages that nobody receives.
                 users.atomically(() -> bus.send(null, roster()));
             }
+        }
+    }
+
+    /**
+     * Whether the name of {@code ours} is now held by the same login on another node: the user
+     * resumed there (with its token) and that node's Takeover has not reached this one yet. A
+     * renewal that falls in between must not take the user for lost: that would end its calls
+     * here and leave nothing to hand over.
+     */
+    private boolean resumingElsewhere(Lease ours) {
+        try {
+            return bus.holder(ours.key())
+                    .filter(holder -> holder.user().equals(ours.user()) && !holder.node().equals(node))
+                    .isPresent();
+        } catch (Registry.Unavailable e) {
+            return false;
         }
     }
 

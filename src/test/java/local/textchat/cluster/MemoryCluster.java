@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -98,6 +99,22 @@ final class MemoryCluster implements AutoCloseable {
         void heal() {
             up = true;
             inboxThread.execute(connected);
+        }
+
+        /**
+         * Hold back everything sent to this node from now on (delivered in order once the
+         * returned action runs), as a slow subscriber would; the node's own calls still work.
+         */
+        Runnable hold() {
+            CountDownLatch gate = new CountDownLatch(1);
+            inboxThread.execute(() -> {
+                try {
+                    gate.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            return gate::countDown;
         }
 
         @Override
