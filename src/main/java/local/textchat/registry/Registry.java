@@ -130,9 +130,14 @@ public final class Registry {
         });
     }
 
-    /** The grace period of a suspended {@code user} is over: release it unless it was resumed. */
-    public Optional<Departure> expire(User user) {
+    /**
+     * The grace period that began when {@code user} dropped from {@code droppedFrom} is over:
+     * release it unless it resumed since. A user that resumed and dropped again is waiting out a
+     * later grace period (its connection is another one), which this one must not cut short.
+     */
+    public Optional<Departure> expire(User user, Connection droppedFrom) {
         return users.atomically(() -> !user.suspended() || user.remote() || !users.isCurrent(user)
+                        || user.connection() != droppedFrom
                 ? Optional.empty()
                 : Optional.of(drop(user)));
     }

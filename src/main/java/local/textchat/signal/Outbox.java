@@ -62,6 +62,9 @@ final class Outbox implements Connection {
     /** When the relayed frame in flight was queued (System.nanoTime), or 0 for any other frame. */
     private volatile long sending;
     /** One completion handler for every send (a method reference would be a new object each time). */
+    /** The reason phrase of the 1011 this outbox closes with when a send failed (the client is taken for dropped). */
+    static final String SEND_FAILED = "send failed";
+
     private final SendHandler onSent = this::sent;
     /** Set by {@link #close}: the close frame to send once nothing is in flight. */
     private volatile CloseReason closing;
@@ -249,7 +252,7 @@ final class Outbox implements Connection {
             boolean closedByUs = closed.get();
             if (!closedByUs && session.isOpen()) {
                 LOG.log(Level.INFO, "socket {0}: send failed ({1}); closing", id(), result.getException());
-                close(CloseReason.CloseCodes.UNEXPECTED_CONDITION.getCode(), "send failed");
+                close(CloseReason.CloseCodes.UNEXPECTED_CONDITION.getCode(), SEND_FAILED);
             }
             // Our close can race the container's own so that @OnClose never comes (Switchboard.lost).
             if (!closedByUs) {

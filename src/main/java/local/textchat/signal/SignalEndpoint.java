@@ -228,13 +228,16 @@ public class SignalEndpoint {
      * drop (1006), owed the resume grace period, however the server found out. Two ways of finding
      * out report other codes: Tyrus's own close listener reports 1001 "Going away." when a write to
      * a vanished client fails (a browser's own 1001 carries no such reason phrase), and the outbox
-     * closes with 1011 when a send fails.
+     * closes with 1011 "send failed" when a send fails. A client's own 1011 frees the name at once,
+     * as every close code but 1001 and 1006 does.
      */
     private static int closeCode(CloseReason reason) {
         int code = reason.getCloseCode().getCode();
         boolean transportClosed = code == CloseCodes.GOING_AWAY.getCode()
                 && TYRUS_TRANSPORT_CLOSED.equals(reason.getReasonPhrase());
-        if (transportClosed || code == CloseCodes.UNEXPECTED_CONDITION.getCode()) {
+        boolean sendFailed = code == CloseCodes.UNEXPECTED_CONDITION.getCode()
+                && Outbox.SEND_FAILED.equals(reason.getReasonPhrase());
+        if (transportClosed || sendFailed) {
             return CloseCodes.CLOSED_ABNORMALLY.getCode();
         }
         return code;

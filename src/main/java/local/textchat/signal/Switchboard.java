@@ -119,6 +119,21 @@ public final class Switchboard {
     }
 
     /** A socket opened; false if its address already has as many as allowed (the caller closes it). */
+    /**
+     * Whether a handshake from {@code address} is to be refused because the address already has
+     * as many sockets open as it may (the servlet filter asks before the container upgrades; a
+     * handshake that passes here together with another may still be closed in {@link #opened}).
+     */
+    public boolean refusesHandshakeFrom(String address) {
+        if (address == null || socketsPerAddress.getOrDefault(address, 0) < settings.maxSocketsPerAddress()) {
+            return false;
+        }
+        LOG.log(Level.WARNING, "handshake from {0} refused: it already has {1} sockets open", address,
+                settings.maxSocketsPerAddress());
+        metrics.closed(Metrics.Close.ADDRESS_CAP);
+        return true;
+    }
+
     boolean opened(Outbox socket) {
         String address = socket.remoteAddress();
         if (!RemoteAddress.UNKNOWN.equals(address)) {
@@ -152,7 +167,7 @@ public final class Switchboard {
                 LOG.log(Level.INFO, "socket {0}: \"{1}\" {2}; holding the name {3} s for a resume", socket.id(),
                         user.name(), closeCode == CloseCodes.GOING_AWAY.getCode() ? "went away (1001)" : "dropped",
                         settings.resumeGraceSeconds());
-                timers.schedule(() -> expire(user), settings.resumeGraceSeconds(), TimeUnit.SECONDS);
+                timers.schedule(() -> expire(user, socket), settings.resumeGraceSeconds(), TimeUnit.SECONDS);
             });
         } else {
             registry.release(socket).ifPresent(this::announceDeparture);
@@ -403,8 +418,8 @@ public final class Switchboard {
         to.send(ServerMessage.Error.of(code, message));
     }
 
-    private void expire(User user) {
-        registry.expire(user).ifPresent(departure -> {
+    private void expire(User user, Outbox droppedFrom) {
+        registry.expire(user, droppedFrom).ifPresent(departure -> {
             LOG.log(Level.INFO, "\"{0}\" did not come back within {1} s", user.name(), settings.resumeGraceSeconds());
             announceDeparture(departure);
         });

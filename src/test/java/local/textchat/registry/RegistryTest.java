@@ -188,7 +188,7 @@ class RegistryTest {
         assertEquals(Optional.of(a), registry.suspend(ca));
         assertInstanceOf(Claim.Taken.class, registry.claim("a", new Recorder(), null));
         assertTrue(registry.paired(b, a));
-        Departure d = registry.expire(a).orElseThrow();
+        Departure d = registry.expire(a, ca).orElseThrow();
         assertEquals(List.of(b), d.formerPeers());
         assertTrue(registry.find("a").isEmpty());
         assertFalse(registry.paired(b, a));
@@ -200,8 +200,22 @@ class RegistryTest {
         User a = claim("a", ca);
         registry.suspend(ca);
         registry.claim("a", new Recorder(), a.token());
-        assertTrue(registry.expire(a).isEmpty());
+        assertTrue(registry.expire(a, ca).isEmpty());
         assertEquals(Optional.of(a), registry.find("a"));
+    }
+
+    @Test
+    void aUserThatResumedAndDroppedAgainWaitsOutItsSecondGracePeriod() {
+        Recorder first = new Recorder();
+        User a = claim("a", first);
+        registry.suspend(first);
+        Recorder second = new Recorder();
+        registry.claim("a", second, a.token());
+        registry.suspend(second);
+        assertTrue(registry.expire(a, first).isEmpty(), "the first drop's grace period ended: not this one");
+        assertEquals(Optional.of(a), registry.find("a"));
+        assertTrue(registry.expire(a, second).isPresent(), "the second drop's grace period frees the name");
+        assertTrue(registry.find("a").isEmpty());
     }
 
     @Test

@@ -64,6 +64,40 @@ class ResumeTest {
     }
 
     @Test
+    void aSecondDropAfterAResumeGetsAWholeGracePeriodOfItsOwn() throws InterruptedException {
+        // A page reloaded twice in a row: the first drop's grace period must not end the second's.
+        try (TestServer server = TestServer.start(Map.of("textchat.resumeGraceSeconds", "3"));
+             WsClient bob = server.login("bob"); RawClient alice = RawClient.connect(server.signalUri(), null)) {
+            String token = alice.login("alice").getString("token");
+            bob.next("online");
+            alice.send("{\"type\":\"offer\",\"name\":\"bob\",\"offer\":" + OFFER + "}");
+            bob.next("offer");
+            long firstDrop = System.nanoTime();
+            alice.drop();
+            try (RawClient again = RawClient.connect(server.signalUri(), null)) {
+                again.send(resume("alice", token));
+                JsonObject reply = again.nextText();
+                assertEquals("login", reply.getString("type"), reply::toString);
+                assertTrue(reply.getBoolean("success"), reply::toString);
+                token = reply.getString("token");
+                Thread.sleep(1500 - (System.nanoTime() - firstDrop) / 1_000_000);
+                again.drop();
+            }
+            // Past the end of the first grace period (3 s after the first drop), within the second's.
+            Thread.sleep(3750 - (System.nanoTime() - firstDrop) / 1_000_000);
+            bob.sync();
+            assertEquals(0, bob.pending(), "bob saw neither leave nor offline");
+            try (WsClient back = server.connect()) {
+                back.send(resume("alice", token));
+                JsonObject reply = back.next("login");
+                assertTrue(reply.getBoolean("success"), "the name was still held: " + reply);
+                bob.send("{\"type\":\"candidate\",\"name\":\"alice\",\"candidate\":" + CANDIDATE + "}");
+                assertEquals("bob", back.next("candidate").getString("name"), "the call was kept");
+            }
+        }
+    }
+
+    @Test
     void resumeWhileTheOldSocketIsOpenClosesItWith4001() {
         try (TestServer server = TestServer.start(); WsClient bob = server.login("bob");
              WsClient alice = server.connect()) {
@@ -149,6 +183,21 @@ class ResumeTest {
             alice.send("{\"type\":\"offer\",\"name\":\"bob\",\"offer\":" + OFFER + "}");
             bob.next("offer");
             alice.close(1001, "");
+            assertEquals("alice", bob.next("leave").getString("name"));
+            assertEquals("alice", bob.next("offline").getString("name"));
+        }
+    }
+
+    @Test
+    void aClientsOwnCloseWithAnyOtherCodeReleasesAtOnce() {
+        try (TestServer server = TestServer.start(Map.of("textchat.resumeGraceSeconds", "30"));
+             WsClient bob = server.login("bob"); WsClient alice = server.connect()) {
+            alice.login("alice");
+            bob.next("online");
+            alice.send("{\"type\":\"offer\",\"name\":\"bob\",\"offer\":" + OFFER + "}");
+            bob.next("offer");
+            alice.close(1011, "the page crashed");
+            // Well within the 30 s grace period: nothing is held for this one.
             assertEquals("alice", bob.next("leave").getString("name"));
             assertEquals("alice", bob.next("offline").getString("name"));
         }
