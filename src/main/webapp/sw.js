@@ -22,6 +22,7 @@ const SHELL = [
   'js/history.js',
   'js/i18n.js',
   'js/ice.js',
+  'js/idb.js',
   'js/identity.js',
   'js/main.js',
   'js/names.js',

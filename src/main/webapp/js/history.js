@@ -2,6 +2,7 @@
 // peer, with its state (queued, sent, delivered, read; received for the peer's), so that a
 // conversation shows it again after a reload or in the next call. Nothing of it goes to the server.
 // A store that fails costs the history, never the chat.
+import * as idb from './idb.js';
 import { nameKey } from './names.js';
 
 export const DATABASE = 'textchat-history';
@@ -86,72 +87,15 @@ function later(state, than) {
   return PROGRESS.indexOf(state) > PROGRESS.indexOf(than);
 }
 
-/**
- * Records in IndexedDB: database `textchat-history`, version 1, object stores `messages`
- * (key path [self, peer, id]) and `conversations` (key path [self, peer]).
- */
+/** The records' object stores and key paths (database `textchat-history`, version 1). */
+const SCHEMA = { [MESSAGES]: ['self', 'peer', 'id'], [CONVERSATIONS]: ['self', 'peer'] };
+
+/** Records in IndexedDB: database `textchat-history`, stores `messages` [self, peer, id] and `conversations` [self, peer]. */
 export function indexedDbStore(factory = globalThis.indexedDB) {
-  let opened = null;
-  const database = () => {
-    opened ??= new Promise((resolve, reject) => {
-      const request = factory.open(DATABASE, 1);
-      request.onupgradeneeded = () => {
-        const db = request.result;
-        if (!db.objectStoreNames.contains(MESSAGES)) db.createObjectStore(MESSAGES, { keyPath: ['self', 'peer', 'id'] });
-        if (!db.objectStoreNames.contains(CONVERSATIONS)) db.createObjectStore(CONVERSATIONS, { keyPath: ['self', 'peer'] });
-      };
-      request.onsuccess = () => {
-        const db = request.result;
-        db.onversionchange = () => {
-          db.close();
-          opened = null;
-        };
-        resolve(db);
-      };
-      request.onerror = () => {
-        opened = null;
-        reject(request.error);
-      };
-    });
-    return opened;
-  };
-  const run = async (storeName, mode, action) => {
-    const db = await database();
-    return new Promise((resolve, reject) => {
-      const transaction = db.transaction(storeName, mode);
-      const request = action(transaction.objectStore(storeName));
-      transaction.oncomplete = () => resolve(request.result);
-      transaction.onerror = () => reject(transaction.error ?? request.error);
-      transaction.onabort = () => reject(transaction.error ?? new Error('the transaction was aborted'));
-    });
-  };
-  // Every key that starts with `prefix`: arrays sort after strings, so [...prefix, []] bounds them.
-  const startingWith = (prefix) => IDBKeyRange.bound(prefix, [...prefix, []]);
-  return {
-    get: (storeName, key) => run(storeName, 'readonly', (s) => s.get(key)),
-    put: (storeName, value) => run(storeName, 'readwrite', (s) => s.put(value)),
-    delete: (storeName, key) => run(storeName, 'readwrite', (s) => s.delete(key)),
-    list: (storeName, prefix) => run(storeName, 'readonly', (s) => s.getAll(startingWith(prefix))),
-    deleteAll: (storeName, prefix) => run(storeName, 'readwrite', (s) => s.delete(startingWith(prefix))),
-  };
+  return idb.indexedDbStore(DATABASE, SCHEMA, factory);
 }
 
 /** Records in memory, keyed as indexedDbStore keys them (for tests, and where IndexedDB is missing). */
 export function memoryStore() {
-  const keyPaths = { [MESSAGES]: (r) => [r.self, r.peer, r.id], [CONVERSATIONS]: (r) => [r.self, r.peer] };
-  const stores = new Map();
-  const of = (name) => {
-    if (!stores.has(name)) stores.set(name, new Map());
-    return stores.get(name);
-  };
-  const id = (key) => JSON.stringify(key);
-  const under = (name, prefix) => [...of(name).entries()]
-    .filter(([, value]) => prefix.every((part, i) => keyPaths[name](value)[i] === part));
-  return {
-    get: async (name, key) => of(name).get(id(key)),
-    put: async (name, value) => { of(name).set(id(keyPaths[name](value)), structuredClone(value)); },
-    delete: async (name, key) => { of(name).delete(id(key)); },
-    list: async (name, prefix) => under(name, prefix).map(([, value]) => structuredClone(value)),
-    deleteAll: async (name, prefix) => { for (const [key] of under(name, prefix)) of(name).delete(key); },
-  };
+  return idb.memoryStore(SCHEMA);
 }

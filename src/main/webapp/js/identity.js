@@ -2,6 +2,7 @@
 // once and used for every call (so its fingerprint is a stable identity), and the peers marked
 // verified (their name → the fingerprint they had then). Kept in this browser's IndexedDB only;
 // nothing of it goes to the server. docs/verification.md says why and what its limits are.
+import * as idb from './idb.js';
 import { nameKey } from './names.js';
 import { certificateFingerprints } from './safety.js';
 
@@ -100,63 +101,16 @@ function generateCertificate(lifetimeMs) {
   return RTCPeerConnection.generateCertificate({ name: 'ECDSA', namedCurve: 'P-256', expires: lifetimeMs });
 }
 
-/** Records in IndexedDB: database `textchat-identity`, version 1, object stores `certificates` (key: self) and `pins` (key: [self, peer]). */
+/** The records' object stores and key paths (database `textchat-identity`, version 1). */
+const SCHEMA = { [CERTIFICATES]: 'self', [PINS]: ['self', 'peer'] };
+
+/** Records in IndexedDB: database `textchat-identity`, stores `certificates` (key: self) and `pins` (key: [self, peer]). */
 export function indexedDbStore(factory = globalThis.indexedDB) {
-  let opened = null;
-  const database = () => {
-    opened ??= new Promise((resolve, reject) => {
-      const request = factory.open(DATABASE, 1);
-      request.onupgradeneeded = () => {
-        const db = request.result;
-        if (!db.objectStoreNames.contains(CERTIFICATES)) db.createObjectStore(CERTIFICATES, { keyPath: 'self' });
-        if (!db.objectStoreNames.contains(PINS)) db.createObjectStore(PINS, { keyPath: ['self', 'peer'] });
-      };
-      request.onsuccess = () => {
-        const db = request.result;
-        // Another tab deleting the database (site data cleared) must not wait on this page.
-        db.onversionchange = () => {
-          db.close();
-          opened = null;
-        };
-        resolve(db);
-      };
-      request.onerror = () => {
-        opened = null;
-        reject(request.error);
-      };
-      request.onblocked = () => console.warn('textchat: the identity database is held by another tab');
-    });
-    return opened;
-  };
-  const run = async (storeName, mode, action) => {
-    const db = await database();
-    return new Promise((resolve, reject) => {
-      const transaction = db.transaction(storeName, mode);
-      const request = action(transaction.objectStore(storeName));
-      transaction.oncomplete = () => resolve(request.result);
-      transaction.onerror = () => reject(transaction.error ?? request.error);
-      transaction.onabort = () => reject(transaction.error ?? new Error('the transaction was aborted'));
-    });
-  };
-  return {
-    get: (storeName, key) => run(storeName, 'readonly', (s) => s.get(key)),
-    put: (storeName, value) => run(storeName, 'readwrite', (s) => s.put(value)),
-    delete: (storeName, key) => run(storeName, 'readwrite', (s) => s.delete(key)),
-  };
+  return idb.indexedDbStore(DATABASE, SCHEMA, factory);
 }
 
 /** Records in memory, keyed as indexedDbStore keys them (for tests, and where IndexedDB is missing). */
 export function memoryStore() {
-  const keyPaths = { [CERTIFICATES]: (r) => r.self, [PINS]: (r) => [r.self, r.peer] };
-  const stores = new Map();
-  const of = (name) => {
-    if (!stores.has(name)) stores.set(name, new Map());
-    return stores.get(name);
-  };
-  const id = (key) => JSON.stringify(key);
-  return {
-    get: async (name, key) => of(name).get(id(key)),
-    put: async (name, value) => { of(name).set(id(keyPaths[name](value)), value); },
-    delete: async (name, key) => { of(name).delete(id(key)); },
-  };
+  // An RTCCertificate is kept as it is: it cannot be copied outside a browser.
+  return idb.memoryStore(SCHEMA, { clone: (record) => record });
 }

@@ -32,18 +32,12 @@ class BackgroundBrowserIT {
 
     private static final String CALL_TITLE = "alice is calling";
 
-    private ChatTab signedIn(Kind kind, String name) {
-        ChatTab tab = browser.openTab(kind);
-        tab.signInAndWait(name);
-        return tab;
-    }
-
     @ParameterizedTest(name = "in {0}")
     @EnumSource(Kind.class)
     void anIncomingCallInTheBackgroundRaisesExactlyOneNotificationAndItsClickBringsThePrompt(Kind kind)
             throws InterruptedException {
-        ChatTab bob = signedIn(kind, "bob");
-        ChatTab alice = signedIn(kind, "alice");
+        ChatTab bob = browser.signedIn(kind, "bob");
+        ChatTab alice = browser.signedIn(kind, "alice");
         assertEquals(null, bob.notificationState(), "not asked at load: the button offers it");
         bob.grantNotifications(); // the browser's own prompt, answered "Allow"
         bob.enableNotifications();
@@ -84,8 +78,8 @@ class BackgroundBrowserIT {
     @ParameterizedTest(name = "in {0}")
     @EnumSource(Kind.class)
     void aMessageInTheBackgroundIsNotifiedCountedInTheTitleAndBadgedOnTheIcon(Kind kind) {
-        ChatTab bob = signedIn(kind, "bob");
-        ChatTab alice = signedIn(kind, "alice");
+        ChatTab bob = browser.signedIn(kind, "bob");
+        ChatTab alice = browser.signedIn(kind, "alice");
         bob.grantNotifications();
         bob.enableNotifications();
         bob.await("notifications on", d -> "granted".equals(d.notificationState()));
@@ -116,8 +110,8 @@ class BackgroundBrowserIT {
 
     @Test
     void theRingSoundsWhileACallWaitsAndStopsWhenAnsweredOrDeclined() {
-        ChatTab bob = signedIn(Kind.CHROMIUM, "bob");
-        ChatTab alice = signedIn(Kind.CHROMIUM, "alice");
+        ChatTab bob = browser.signedIn(Kind.CHROMIUM, "bob");
+        ChatTab alice = browser.signedIn(Kind.CHROMIUM, "alice");
         assertFalse(bob.audioStates().contains("running"), "silent before any call: " + bob.audioStates());
 
         alice.call("bob");
@@ -137,12 +131,12 @@ class BackgroundBrowserIT {
 
     @Test
     void aMutedRingStaysMutedAcrossAReload() throws InterruptedException {
-        ChatTab bob = signedIn(Kind.CHROMIUM, "bob");
+        ChatTab bob = browser.signedIn(Kind.CHROMIUM, "bob");
         assertTrue(bob.toggleRingMute(), "pressed: muted");
         bob.reload();
         assertTrue(bob.ringMuted(), "still muted after the reload");
         bob.signInAndWait("bob");
-        ChatTab alice = signedIn(Kind.CHROMIUM, "alice");
+        ChatTab alice = browser.signedIn(Kind.CHROMIUM, "alice");
         alice.call("bob");
         bob.awaitIncomingCallFrom("alice");
         Thread.sleep(1_000);

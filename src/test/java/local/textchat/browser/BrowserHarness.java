@@ -149,6 +149,13 @@ final class BrowserHarness implements BeforeEachCallback, AfterTestExecutionCall
         return openTab(kind, page());
     }
 
+    /** A new tab in a browser of {@code kind}, signed in as {@code name} (the people list shown). */
+    ChatTab signedIn(Kind kind, String name) {
+        ChatTab tab = openTab(kind);
+        tab.signInAndWait(name);
+        return tab;
+    }
+
     /** The chat page: of the harness's own server (started now with this test's settings, if not yet), or the deployed one. */
     URI page() {
         if (page == null) {

@@ -42,10 +42,8 @@ class CallBrowserIT {
     @ParameterizedTest(name = "Alice in {0}, Bob in {1}")
     @MethodSource("browserPairs")
     void callAcceptChatBothWaysHangUpAndCallAgain(Kind aliceBrowser, Kind bobBrowser) {
-        ChatTab alice = browser.openTab(aliceBrowser);
-        alice.signInAndWait("Alice");
-        ChatTab bob = browser.openTab(bobBrowser);
-        bob.signInAndWait("Bob");
+        ChatTab alice = browser.signedIn(aliceBrowser, "Alice");
+        ChatTab bob = browser.signedIn(bobBrowser, "Bob");
 
         alice.call("Bob");
         alice.awaitCallState("calling");
@@ -112,10 +110,8 @@ class CallBrowserIT {
     @ParameterizedTest(name = "in {0}")
     @EnumSource(Kind.class)
     void aDeclinedCallIsShownToTheCaller(Kind kind) {
-        ChatTab alice = browser.openTab(kind);
-        alice.signInAndWait("alice");
-        ChatTab bob = browser.openTab(kind);
-        bob.signInAndWait("bob");
+        ChatTab alice = browser.signedIn(kind, "alice");
+        ChatTab bob = browser.signedIn(kind, "bob");
 
         alice.call("bob");
         bob.awaitIncomingCallFrom("alice");
@@ -139,12 +135,9 @@ class CallBrowserIT {
     @ParameterizedTest(name = "in {0}")
     @EnumSource(Kind.class)
     void someoneWhoseCallIsRingingIsBusyForOthers(Kind kind) {
-        ChatTab alice = browser.openTab(kind);
-        alice.signInAndWait("alice");
-        ChatTab bob = browser.openTab(kind);
-        bob.signInAndWait("bob");
-        ChatTab carol = browser.openTab(kind);
-        carol.signInAndWait("carol");
+        ChatTab alice = browser.signedIn(kind, "alice");
+        ChatTab bob = browser.signedIn(kind, "bob");
+        ChatTab carol = browser.signedIn(kind, "carol");
         alice.call("bob");
         bob.awaitIncomingCallFrom("alice");
 
@@ -165,10 +158,8 @@ class CallBrowserIT {
     @ParameterizedTest(name = "in {0}")
     @EnumSource(Kind.class)
     void aPeerWhoseTabClosesEndsTheCallVisibly(Kind kind) {
-        ChatTab alice = browser.openTab(kind);
-        alice.signInAndWait("alice");
-        ChatTab bob = browser.openTab(kind);
-        bob.signInAndWait("bob");
+        ChatTab alice = browser.signedIn(kind, "alice");
+        ChatTab bob = browser.signedIn(kind, "bob");
         alice.callAndConnect(bob);
 
         // The server holds bob's name and call for the resume grace period (10 s): his page might

@@ -1,7 +1,6 @@
 package local.textchat.browser;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -49,17 +48,11 @@ class FilesBrowserIT {
                 Arguments.of(Kind.CHROMIUM, Kind.CHROMIUM));
     }
 
-    private ChatTab signedIn(Kind kind, String name) {
-        ChatTab tab = browser.openTab(kind);
-        tab.signInAndWait(name);
-        return tab;
-    }
-
     @ParameterizedTest(name = "from {0} to {1}")
     @MethodSource("pairings")
     void fiftyMebibytesArriveWholeWithHonestProgressAndChatDoesNotWait(Kind from, Kind to) {
-        ChatTab alice = signedIn(from, "alice");
-        ChatTab bob = signedIn(to, "bob");
+        ChatTab alice = browser.signedIn(from, "alice");
+        ChatTab bob = browser.signedIn(to, "bob");
         alice.callAndConnect(bob);
         alice.await("the composer open", ChatTab::sendEnabled);
         bob.await("the composer open", ChatTab::sendEnabled);
@@ -130,8 +123,8 @@ class FilesBrowserIT {
     void aTransferCutByATurnOutageResumesFromWhereItWas(Kind kind) throws InterruptedException {
         coturn = Coturn.start();
         browser.settings(TurnBrowserIT.turnSettings(coturn.url("udp"), coturn.secret(), "relay"));
-        ChatTab alice = signedIn(kind, "alice");
-        ChatTab bob = signedIn(kind, "bob");
+        ChatTab alice = browser.signedIn(kind, "alice");
+        ChatTab bob = browser.signedIn(kind, "bob");
         alice.callAndConnect(bob);
         alice.await("the composer open", ChatTab::sendEnabled);
         bob.await("the composer open", ChatTab::sendEnabled);
@@ -162,8 +155,8 @@ class FilesBrowserIT {
     @ParameterizedTest(name = "alice in {0}")
     @EnumSource(Kind.class)
     void declineCancelTooBigEmptyOddNamesAndAPastedPicture(Kind kind) {
-        ChatTab alice = signedIn(kind, "alice");
-        ChatTab bob = signedIn(kind == Kind.CHROMIUM ? Kind.FIREFOX : Kind.CHROMIUM, "bob");
+        ChatTab alice = browser.signedIn(kind, "alice");
+        ChatTab bob = browser.signedIn(kind == Kind.CHROMIUM ? Kind.FIREFOX : Kind.CHROMIUM, "bob");
         alice.callAndConnect(bob);
         alice.await("the composer open", ChatTab::sendEnabled);
         bob.await("the composer open", ChatTab::sendEnabled);
@@ -223,7 +216,6 @@ class FilesBrowserIT {
                 d -> Boolean.TRUE.equals(d.transfer("pasted.png").get("preview")));
         assertEquals(List.of(), bob.cspViolations());
         assertEquals(List.of(), alice.cspViolations());
-        assertFalse(alice.sendEnabled() && !bob.sendEnabled(), "the call goes on");
         alice.send("after all that");
         bob.awaitMessage("after all that", false);
     }

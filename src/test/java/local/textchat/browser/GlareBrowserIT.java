@@ -41,10 +41,8 @@ class GlareBrowserIT {
     @ParameterizedTest(name = "in {0}")
     @EnumSource(Kind.class)
     void crossingCallsBecomeOneCall(Kind kind) {
-        ChatTab alice = browser.openTab(kind);
-        alice.signInAndWait("alice");
-        ChatTab bob = browser.openTab(kind);
-        bob.signInAndWait("bob");
+        ChatTab alice = browser.signedIn(kind, "alice");
+        ChatTab bob = browser.signedIn(kind, "bob");
         bob.awaitUser("alice");
         alice.awaitUser("bob");
 

@@ -74,8 +74,7 @@ class InstallableBrowserIT {
     @ParameterizedTest(name = "in {0}")
     @EnumSource(Kind.class)
     void thePageOpensWithTheServerStoppedAndSaysSo(Kind kind) {
-        ChatTab tab = browser.openTab(kind);
-        tab.signInAndWait("alice");
+        ChatTab tab = browser.signedIn(kind, "alice");
         assertEquals("activated", awaitWorker(tab));
         // The worker controls the page from its next load.
         tab.reload();

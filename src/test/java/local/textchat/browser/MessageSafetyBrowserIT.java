@@ -30,10 +30,8 @@ class MessageSafetyBrowserIT {
     @ParameterizedTest(name = "in {0}")
     @EnumSource(Kind.class)
     void markupInAMessageIsShownLiterallyAndRunsNothing(Kind kind) {
-        ChatTab alice = browser.openTab(kind);
-        alice.signInAndWait("alice");
-        ChatTab bob = browser.openTab(kind);
-        bob.signInAndWait("bob");
+        ChatTab alice = browser.signedIn(kind, "alice");
+        ChatTab bob = browser.signedIn(kind, "bob");
         alice.callAndConnect(bob);
 
         String markup = "<img src=x onerror=alert(1)>";

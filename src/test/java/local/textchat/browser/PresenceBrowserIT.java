@@ -24,13 +24,11 @@ class PresenceBrowserIT {
     @ParameterizedTest(name = "in {0}")
     @EnumSource(Kind.class)
     void signedInPeopleSeeEachOtherArriveAndLeave(Kind kind) {
-        ChatTab alice = browser.openTab(kind);
-        alice.signInAndWait("alice");
+        ChatTab alice = browser.signedIn(kind, "alice");
         assertEquals("Online as alice", alice.connectionText());
         assertEquals(List.of(), alice.onlineUsers());
 
-        ChatTab bob = browser.openTab(kind);
-        bob.signInAndWait("bob");
+        ChatTab bob = browser.signedIn(kind, "bob");
         bob.awaitUser("alice");   // from bob's login reply
         alice.awaitUser("bob");   // from the "online" event
         assertEquals(List.of("alice"), bob.onlineUsers());
@@ -59,8 +57,7 @@ class PresenceBrowserIT {
     @ParameterizedTest(name = "in {0}")
     @EnumSource(Kind.class)
     void aTakenNameIsRefusedInWordsAndAnotherOneWorks(Kind kind) {
-        ChatTab alice = browser.openTab(kind);
-        alice.signInAndWait("alice");
+        ChatTab alice = browser.signedIn(kind, "alice");
 
         ChatTab impostor = browser.openTab(kind);
         impostor.signIn("Alice"); // names are unique regardless of case
@@ -77,12 +74,9 @@ class PresenceBrowserIT {
     void aLargeDeploymentListsAFirstPageAndFindsOthersBySearching(Kind kind) {
         // A "large" deployment in miniature: past 1 other online, a login lists 1 name.
         browser.settings(java.util.Map.of("textchat.directoryFullList", "1", "textchat.directoryPage", "1"));
-        ChatTab ann = browser.openTab(kind);
-        ann.signInAndWait("ann");
-        ChatTab bob = browser.openTab(kind);
-        bob.signInAndWait("bob");
-        ChatTab carol = browser.openTab(kind);
-        carol.signInAndWait("carol");
+        ChatTab ann = browser.signedIn(kind, "ann");
+        ChatTab bob = browser.signedIn(kind, "bob");
+        ChatTab carol = browser.signedIn(kind, "carol");
         assertEquals(List.of("ann"), carol.onlineUsers(), "the first page, in name order");
         assertEquals("Showing 1 of 2 people online. Search to find others.", carol.directorySummary());
         assertEquals(null, ann.directorySummary(), "a short list shows everyone, with no search");

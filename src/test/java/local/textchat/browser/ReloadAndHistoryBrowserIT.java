@@ -34,8 +34,7 @@ class ReloadAndHistoryBrowserIT {
     void aReloadKeepsTheNameAndTheCallAndThePeerIsToldNoLeave(Kind kind) {
         ChatTab alice = browser.openTab(other(kind));
         alice.signInAndWait("alice");
-        ChatTab bob = browser.openTab(kind);
-        bob.signInAndWait("bob");
+        ChatTab bob = browser.signedIn(kind, "bob");
         alice.callAndConnect(bob);
         alice.send("before the reload");
         bob.awaitMessage("before the reload", false);
@@ -64,8 +63,7 @@ class ReloadAndHistoryBrowserIT {
     @ParameterizedTest(name = "in {0}")
     @EnumSource(Kind.class)
     void threeMessagesComeBackWithTheirMarksAfterBothReloadAndAreGoneOnceDeleted(Kind kind) {
-        ChatTab alice = browser.openTab(kind);
-        alice.signInAndWait("alice");
+        ChatTab alice = browser.signedIn(kind, "alice");
         ChatTab bob = browser.openTab(other(kind));
         bob.signInAndWait("bob");
         alice.callAndConnect(bob);

@@ -24,14 +24,11 @@ class SeveralConversationsBrowserIT {
     @ParameterizedTest(name = "in {0}")
     @EnumSource(Kind.class)
     void aliceChatsWithBobAndCarolAtOnceAndBobHangingUpEndsOnlyHisCall(Kind kind) {
-        ChatTab alice = browser.openTab(kind);
-        alice.signInAndWait("alice");
+        ChatTab alice = browser.signedIn(kind, "alice");
         // The others in the other browser: every pairing crosses Chromium and Firefox once.
         Kind other = kind == Kind.CHROMIUM ? Kind.FIREFOX : Kind.CHROMIUM;
-        ChatTab bob = browser.openTab(other);
-        bob.signInAndWait("bob");
-        ChatTab carol = browser.openTab(kind);
-        carol.signInAndWait("carol");
+        ChatTab bob = browser.signedIn(other, "bob");
+        ChatTab carol = browser.signedIn(kind, "carol");
         aliceTalksWithBobAndCarolAtOnce(alice, bob, carol, true);
     }
 

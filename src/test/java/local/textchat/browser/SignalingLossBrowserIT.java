@@ -24,10 +24,8 @@ class SignalingLossBrowserIT {
     @ParameterizedTest(name = "in {0}")
     @EnumSource(Kind.class)
     void aDroppedSignalingSocketIsShownAndLoggedInAgainWhileTheChatGoesOn(Kind kind) {
-        ChatTab alice = browser.openTab(kind);
-        alice.signInAndWait("alice");
-        ChatTab bob = browser.openTab(kind);
-        bob.signInAndWait("bob");
+        ChatTab alice = browser.signedIn(kind, "alice");
+        ChatTab bob = browser.signedIn(kind, "bob");
         alice.callAndConnect(bob);
         alice.send("before the drop");
         bob.awaitMessage("before the drop", false);

@@ -59,8 +59,8 @@ class TurnBrowserIT {
     void aRelayOnlyCallChatsBothWaysThroughCoturn(Kind kind, String transport) {
         coturn = Coturn.start();
         browser.settings(turnSettings(coturn.url(transport), coturn.secret(), "relay"));
-        ChatTab alice = signedIn(kind, "alice");
-        ChatTab bob = signedIn(kind, "bob");
+        ChatTab alice = browser.signedIn(kind, "alice");
+        ChatTab bob = browser.signedIn(kind, "bob");
 
         long setUp = callAndMeasureSetUp(alice, bob);
         report(kind + ", set-up, relay only over " + transport, setUp);
@@ -88,8 +88,8 @@ class TurnBrowserIT {
     void withPolicyAllTheDirectPathIsPreferredOverTheRelay(Kind kind) {
         coturn = Coturn.start();
         browser.settings(turnSettings(coturn.url("udp"), coturn.secret(), "all"));
-        ChatTab alice = signedIn(kind, "alice");
-        ChatTab bob = signedIn(kind, "bob");
+        ChatTab alice = browser.signedIn(kind, "alice");
+        ChatTab bob = browser.signedIn(kind, "bob");
 
         long setUp = callAndMeasureSetUp(alice, bob);
         report(kind + ", set-up, direct (policy all, TURN offered)", setUp);
@@ -110,8 +110,8 @@ class TurnBrowserIT {
     void aTurnServerThatRefusesTheCredentialsIsExplainedToBothUsers(Kind kind) {
         coturn = Coturn.start();
         browser.settings(turnSettings(coturn.url("udp"), "not-" + coturn.secret(), "relay"));
-        ChatTab alice = signedIn(kind, "alice");
-        ChatTab bob = signedIn(kind, "bob");
+        ChatTab alice = browser.signedIn(kind, "alice");
+        ChatTab bob = browser.signedIn(kind, "bob");
 
         long explained = callThatCannotConnect(alice, bob, "the relay server (TURN) refused this site's credentials");
         report(kind + ", refused credentials explained after", explained);
@@ -128,8 +128,8 @@ class TurnBrowserIT {
         coturn = Coturn.start();
         browser.settings(turnSettings(coturn.url("udp"), coturn.secret(), "relay"));
         coturn.kill();
-        ChatTab alice = signedIn(kind, "alice");
-        ChatTab bob = signedIn(kind, "bob");
+        ChatTab alice = browser.signedIn(kind, "alice");
+        ChatTab bob = browser.signedIn(kind, "bob");
 
         long explained = callThatCannotConnect(alice, bob, "the relay server (TURN) did not answer");
         report(kind + ", unreachable TURN explained after", explained);
@@ -146,8 +146,8 @@ class TurnBrowserIT {
     void aRelayThatCannotReachThePeerIsExplainedAndNobodyWaits(Kind kind) {
         coturn = Coturn.startRefusingLoopbackPeers();
         browser.settings(turnSettings(coturn.url("udp"), coturn.secret(), "relay"));
-        ChatTab alice = signedIn(kind, "alice");
-        ChatTab bob = signedIn(kind, "bob");
+        ChatTab alice = browser.signedIn(kind, "alice");
+        ChatTab bob = browser.signedIn(kind, "bob");
 
         alice.call("bob");
         bob.awaitIncomingCallFrom("alice");
@@ -171,8 +171,8 @@ class TurnBrowserIT {
     @EnumSource(Kind.class)
     void peersWithoutARouteAreToldThatTurnWouldHelp(Kind kind) {
         browser.settings(Map.of("textchat.iceServers", "[]", "textchat.iceTransportPolicy", "relay"));
-        ChatTab alice = signedIn(kind, "alice");
-        ChatTab bob = signedIn(kind, "bob");
+        ChatTab alice = browser.signedIn(kind, "alice");
+        ChatTab bob = browser.signedIn(kind, "bob");
 
         callThatCannotConnect(alice, bob, "setting up a relay server (TURN)");
         assertEquals(List.of("Could not connect to alice: your networks cannot reach each other directly. "
@@ -296,8 +296,8 @@ class TurnBrowserIT {
         Map<String, String> settings = turnSettings(coturn.url("udp"), coturn.secret(), "relay");
         settings.put("textchat.turnTtlSeconds", "20");
         browser.settings(settings);
-        ChatTab alice = signedIn(kind, "alice");
-        ChatTab bob = signedIn(kind, "bob");
+        ChatTab alice = browser.signedIn(kind, "alice");
+        ChatTab bob = browser.signedIn(kind, "bob");
         long expiresBy = System.currentTimeMillis() / 1000 + 21;
         callAndMeasureSetUp(alice, bob);
         alice.send("with the first credentials");
@@ -337,8 +337,8 @@ class TurnBrowserIT {
     private List<ChatTab> relayOnlyCallThatChatted(Kind kind, String first) {
         coturn = Coturn.start();
         browser.settings(turnSettings(coturn.url("udp"), coturn.secret(), "relay"));
-        ChatTab alice = signedIn(kind, "alice");
-        ChatTab bob = signedIn(kind, "bob");
+        ChatTab alice = browser.signedIn(kind, "alice");
+        ChatTab bob = browser.signedIn(kind, "bob");
         callAndMeasureSetUp(alice, bob);
         alice.send(first);
         bob.awaitMessage(first, false);
@@ -396,12 +396,6 @@ class TurnBrowserIT {
         caller.awaitCallState("ended");
         callee.awaitCallState("ended");
         return explained;
-    }
-
-    private ChatTab signedIn(Kind kind, String name) {
-        ChatTab tab = browser.openTab(kind);
-        tab.signInAndWait(name);
-        return tab;
     }
 
     /** Milliseconds from the callee's accepting (its peer connection made) to both connected. */

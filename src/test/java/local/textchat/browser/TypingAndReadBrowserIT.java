@@ -23,17 +23,11 @@ class TypingAndReadBrowserIT {
     @RegisterExtension
     final BrowserHarness browser = new BrowserHarness();
 
-    private ChatTab signedIn(Kind kind, String name) {
-        ChatTab tab = browser.openTab(kind);
-        tab.signInAndWait(name);
-        return tab;
-    }
-
     @ParameterizedTest(name = "in {0}")
     @EnumSource(Kind.class)
     void typingIsShownWhileThePeerTypesAndGoesWhenItStopsOrSends(Kind kind) throws InterruptedException {
-        ChatTab alice = signedIn(kind, "alice");
-        ChatTab bob = signedIn(kind, "bob");
+        ChatTab alice = browser.signedIn(kind, "alice");
+        ChatTab bob = browser.signedIn(kind, "bob");
         alice.callAndConnect(bob);
         bob.await("the composer open", ChatTab::sendEnabled);
         alice.await("the composer open", ChatTab::sendEnabled);
@@ -59,8 +53,8 @@ class TypingAndReadBrowserIT {
     void aMessageIsMarkedReadOnlyOnceOnTheReadersScreenAndNeverWithReceiptsOff(Kind kind) throws InterruptedException {
         // Two browsers: the receipts setting is remembered per browser (localStorage), and alice
         // and bob are two people.
-        ChatTab alice = signedIn(kind == Kind.CHROMIUM ? Kind.FIREFOX : Kind.CHROMIUM, "alice");
-        ChatTab bob = signedIn(kind, "bob");
+        ChatTab alice = browser.signedIn(kind == Kind.CHROMIUM ? Kind.FIREFOX : Kind.CHROMIUM, "alice");
+        ChatTab bob = browser.signedIn(kind, "bob");
         alice.callAndConnect(bob);
 
         bob.putInBackground();

@@ -36,10 +36,8 @@ class VerifiedPeersBrowserIT {
     @ParameterizedTest(name = "Alice in {0}, Bob in {1}")
     @MethodSource("browserPairs")
     void sameCodeOnBothEndsAndVerifiedStaysVerifiedAfterReload(Kind aliceBrowser, Kind bobBrowser) {
-        ChatTab alice = browser.openTab(aliceBrowser);
-        alice.signInAndWait("alice");
-        ChatTab bob = browser.openTab(bobBrowser);
-        bob.signInAndWait("bob");
+        ChatTab alice = browser.signedIn(aliceBrowser, "alice");
+        ChatTab bob = browser.signedIn(bobBrowser, "bob");
 
         alice.callAndConnect(bob);
         String code = alice.awaitSafetyCode();
