@@ -324,6 +324,11 @@ public final class Switchboard {
     }
 
     private void login(Outbox from, ClientMessage.Login login) {
+        if (registry.userOn(from).isPresent()) {
+            // Whatever the name: this socket has one (the claim below checks again, atomically).
+            refuseLogin(from, LoginRefusal.ALREADY_LOGGED_IN);
+            return;
+        }
         Optional<String> name = Names.normalise(login.name());
         if (name.isEmpty()) {
             refuseLogin(from, LoginRefusal.INVALID_NAME);

@@ -80,8 +80,14 @@ final class Fleet implements AutoCloseable {
         String name;
         String token;
         final List<JsonObject> expected = new ArrayList<>();
-        /** What was relayed to this socket before its latest pong. */
+        /** What was relayed to this socket before its latest pong, less the declines in {@link #clientDeclines}. */
         List<JsonObject> relays = List.of();
+        /**
+         * Declines other clients sent this socket and it has not read yet. A client's "busy" is the
+         * very frame the server answers a call past the limit with (PROTOCOL.md), so one that
+         * arrives with the answer to our next offer must not be taken for the server's.
+         */
+        final List<JsonObject> clientDeclines = new ArrayList<>();
 
         Slot(int index) {
             this.index = index;
@@ -92,6 +98,7 @@ final class Fleet implements AutoCloseable {
             name = null;
             token = null;
             expected.clear();
+            clientDeclines.clear();
         }
     }
 
@@ -380,12 +387,13 @@ final class Fleet implements AutoCloseable {
     private void login(Slot s, ClientMessage.Login login, JsonObject reply) {
         Optional<String> name = Names.normalise(login.name());
         boolean success = reply.getBoolean("success");
-        if (name.isEmpty()) {
-            refusedWith(reply, "invalid-name");
+        if (s.name != null) {
+            // Whatever the name: a logged-in socket's second login (PROTOCOL.md, One login per socket).
+            refusedWith(reply, "already-logged-in");
             return;
         }
-        if (s.name != null) {
-            refusedWith(reply, "already-logged-in");
+        if (name.isEmpty()) {
+            refusedWith(reply, "invalid-name");
             return;
         }
         String key = Names.key(name.get());
@@ -470,6 +478,9 @@ final class Fleet implements AutoCloseable {
         if (error.isEmpty()) {
             if (peer != null) {
                 expect(peer, relayOf(message, s.name));
+                if (message instanceof ClientMessage.Decline) {
+                    peer.clientDeclines.add(relayOf(message, s.name).build());
+                }
             }
             if (ends) {
                 pairs.remove(pair);
@@ -552,6 +563,11 @@ final class Fleet implements AutoCloseable {
             (ANSWERS.contains(type) ? answers : relays).add(m);
         }
         checkRelays(s, relays);
+        for (JsonObject declined : List.copyOf(s.clientDeclines)) {
+            if (relays.remove(declined)) {
+                s.clientDeclines.remove(declined);
+            }
+        }
         s.relays = relays;
         return answers;
     }

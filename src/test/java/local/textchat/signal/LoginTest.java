@@ -167,6 +167,15 @@ class LoginTest {
     }
 
     @Test
+    void aSecondLoginIsAlreadyLoggedInWhateverItsName() {
+        try (WsClient client = server.login("once-only")) {
+            // Not invalid-name, taken or unauthorized: the socket has its name already.
+            assertEquals("already-logged-in", loginReply(client, " bad name ").getString("reason"));
+            assertEquals("already-logged-in", loginReply(client, "once-only").getString("reason"));
+        }
+    }
+
+    @Test
     void unknownFieldsAreIgnored() {
         try (WsClient client = server.connect()) {
             client.send("{\"name\":\"extra-fields\",\"avatar\":{\"x\":[1,2]},\"type\":\"login\",\"v\":2}");
