@@ -138,62 +138,63 @@ class InMemoryClusterTest {
         assertEquals(Optional.empty(), two.registry.users().withId(bob.id()), "bob is gone from node two");
     }
 
+    /**
+     * alice and dave on node one, bob on node two; alice in a call with dave (her own node) and
+     * one with bob (the other node); then alice's socket drops, her name held for a resume.
+     */
+    private final class AliceDropped {
+        final Node one = new Node();
+        final Node two = new Node();
+        final Socket aliceSocket = new Socket();
+        final User alice = assertInstanceOf(Claim.Claimed.class, one.claim("alice", aliceSocket, null)).user();
+        final User dave = assertInstanceOf(Claim.Claimed.class, one.claim("dave", new Socket(), null)).user();
+        final User bob = assertInstanceOf(Claim.Claimed.class, two.claim("bob", new Socket(), null)).user();
+
+        AliceDropped() {
+            await(() -> one.registry.find("bob").isPresent() && two.registry.find("dave").isPresent(), "presence");
+            assertTrue(one.registry.pair(alice, dave, 8) == Pairing.PAIRED);
+            assertTrue(one.registry.pair(alice, one.user("bob"), 8) == Pairing.PAIRED
+                    && two.registry.pair(bob, two.user("alice"), 8) == Pairing.PAIRED);
+            one.registry.suspend(aliceSocket);
+        }
+
+        /** alice, resumed on node two as {@code aliceOnTwo}, kept both calls, and node one handed her over. */
+        void assertCallsWentAlong(User aliceOnTwo) {
+            assertTrue(two.registry.paired(aliceOnTwo, bob), "the call with bob (now on the same node) goes on");
+            assertTrue(two.registry.paired(aliceOnTwo, two.user("dave")), "the call with dave goes on across the nodes");
+            await(() -> one.events.contains("resumedElsewhere alice " + aliceSocket.id()), "node one hands her over");
+            assertTrue(alice.remote(), "node one now reaches alice on node two");
+            assertTrue(one.registry.paired(dave, alice), "node one keeps dave's side of the call");
+            assertTrue(one.registry.peerNamed(alice, "bob").isEmpty(), "node one keeps only its own users' calls");
+        }
+    }
+
     @Test
     void aUserResumingOnAnotherNodeTakesItsCallsAlong() {
-        Node one = new Node();
-        Node two = new Node();
-        Socket aliceSocket = new Socket();
-        Claim.Claimed aliceLogin = assertInstanceOf(Claim.Claimed.class, one.claim("alice", aliceSocket, null));
-        User alice = aliceLogin.user();
-        User dave = assertInstanceOf(Claim.Claimed.class, one.claim("dave", new Socket(), null)).user();
-        User bob = assertInstanceOf(Claim.Claimed.class, two.claim("bob", new Socket(), null)).user();
-        await(() -> one.registry.find("bob").isPresent() && two.registry.find("dave").isPresent(), "presence");
-        // alice: a call with dave on her own node, one with bob on the other.
-        assertTrue(one.registry.pair(alice, dave, 8) == Pairing.PAIRED);
-        assertTrue(one.registry.pair(alice, one.user("bob"), 8) == Pairing.PAIRED && two.registry.pair(bob, two.user("alice"), 8) == Pairing.PAIRED);
-
-        one.registry.suspend(aliceSocket);
+        AliceDropped at = new AliceDropped();
         Socket newSocket = new Socket();
-        Claim.Resumed resumed = assertInstanceOf(Claim.Resumed.class, two.claim("alice", newSocket, alice.token()));
-        User aliceOnTwo = resumed.user();
+        User aliceOnTwo = assertInstanceOf(Claim.Resumed.class, at.two.claim("alice", newSocket, at.alice.token())).user();
 
-        assertEquals(alice.id(), aliceOnTwo.id(), "the same login, moved");
+        assertEquals(at.alice.id(), aliceOnTwo.id(), "the same login, moved");
         assertTrue(aliceOnTwo.connection().local());
-        assertEquals(Optional.of(aliceOnTwo), two.registry.userOn(newSocket));
-        assertTrue(two.registry.paired(aliceOnTwo, bob), "the call with bob (now on the same node) goes on");
-        assertTrue(two.registry.paired(aliceOnTwo, two.user("dave")), "the call with dave goes on across the nodes");
-        await(() -> one.events.contains("resumedElsewhere alice " + aliceSocket.id()), "node one closes her old socket");
-        assertTrue(alice.remote(), "node one now reaches alice on node two");
-        assertTrue(one.registry.paired(dave, alice), "node one keeps dave's side of the call");
-        assertTrue(one.registry.peerNamed(alice, "bob").isEmpty(), "node one keeps only its own users' calls");
+        assertEquals(Optional.of(aliceOnTwo), at.two.registry.userOn(newSocket));
+        at.assertCallsWentAlong(aliceOnTwo);
     }
 
     @Test
     void aLeaseRenewalBeforeTheTakeoverArrivesDoesNotLoseTheResumingUser() throws Exception {
-        Node one = new Node();
-        Node two = new Node();
-        Socket aliceSocket = new Socket();
-        User alice = assertInstanceOf(Claim.Claimed.class, one.claim("alice", aliceSocket, null)).user();
-        User dave = assertInstanceOf(Claim.Claimed.class, one.claim("dave", new Socket(), null)).user();
-        User bob = assertInstanceOf(Claim.Claimed.class, two.claim("bob", new Socket(), null)).user();
-        await(() -> one.registry.find("bob").isPresent() && two.registry.find("dave").isPresent(), "presence");
-        assertTrue(one.registry.pair(alice, dave, 8) == Pairing.PAIRED);
-        assertTrue(one.registry.pair(alice, one.user("bob"), 8) == Pairing.PAIRED && two.registry.pair(bob, two.user("alice"), 8) == Pairing.PAIRED);
-
-        one.registry.suspend(aliceSocket);
+        AliceDropped at = new AliceDropped();
         // The Takeover waits in node one's inbox while node one renews its leases (every third of a
         // lease): the store already gives alice's name to node two. Seen once in CI, by chance.
-        Runnable deliver = one.link.hold();
-        CompletableFuture<Claim> claim = CompletableFuture.supplyAsync(() -> two.claim("alice", new Socket(), alice.token()));
+        Runnable deliver = at.one.link.hold();
+        CompletableFuture<Claim> claim = CompletableFuture.supplyAsync(
+                () -> at.two.claim("alice", new Socket(), at.alice.token()));
         Thread.sleep(LEASE_MILLIS);
         deliver.run();
         User aliceOnTwo = assertInstanceOf(Claim.Resumed.class, claim.get(10, TimeUnit.SECONDS)).user();
 
-        assertTrue(two.registry.paired(aliceOnTwo, bob), "the call with bob goes on");
-        assertTrue(two.registry.paired(aliceOnTwo, two.user("dave")), "the call with dave goes on across the nodes");
-        await(() -> one.events.contains("resumedElsewhere alice " + aliceSocket.id()), "node one hands her over");
-        assertTrue(one.registry.paired(dave, alice), "node one keeps dave's side of the call");
-        assertFalse(one.events.contains("lost alice"), "node one did not take her name for lost: " + one.events);
+        at.assertCallsWentAlong(aliceOnTwo);
+        assertFalse(at.one.events.contains("lost alice"), "node one did not take her name for lost: " + at.one.events);
     }
 
     private static void await(BooleanSupplier condition, String what) {

@@ -13,6 +13,8 @@ import jakarta.json.Json;
 import jakarta.json.JsonObject;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import local.textchat.support.RawClient;
 import local.textchat.support.TestServer;
@@ -176,42 +178,25 @@ class ResumeTest {
 
     @Test
     void aPageThatGoesAwayForGoodIsGoneAfterTheGracePeriod() {
-        try (TestServer server = TestServer.start(Map.of("textchat.resumeGraceSeconds", "1"));
+        closeAndExpectLeave(1, 1001);
+    }
+
+    @ParameterizedTest(name = "closed with {0}")
+    @ValueSource(ints = {1000, 1011})
+    void aClientsOwnCloseWithAnyCodeBut1001ReleasesAtOnce(int code) {
+        // Well within the 30 s grace period: nothing is held for these.
+        closeAndExpectLeave(30, code);
+    }
+
+    /** alice, in a call with bob, closes her socket with {@code code}: bob is told leave, then offline. */
+    private static void closeAndExpectLeave(int graceSeconds, int code) {
+        try (TestServer server = TestServer.start(Map.of("textchat.resumeGraceSeconds", String.valueOf(graceSeconds)));
              WsClient bob = server.login("bob"); WsClient alice = server.connect()) {
             alice.login("alice");
             bob.next("online");
             alice.send("{\"type\":\"offer\",\"name\":\"bob\",\"offer\":" + OFFER + "}");
             bob.next("offer");
-            alice.close(1001, "");
-            assertEquals("alice", bob.next("leave").getString("name"));
-            assertEquals("alice", bob.next("offline").getString("name"));
-        }
-    }
-
-    @Test
-    void aClientsOwnCloseWithAnyOtherCodeReleasesAtOnce() {
-        try (TestServer server = TestServer.start(Map.of("textchat.resumeGraceSeconds", "30"));
-             WsClient bob = server.login("bob"); WsClient alice = server.connect()) {
-            alice.login("alice");
-            bob.next("online");
-            alice.send("{\"type\":\"offer\",\"name\":\"bob\",\"offer\":" + OFFER + "}");
-            bob.next("offer");
-            alice.close(1011, "the page crashed");
-            // Well within the 30 s grace period: nothing is held for this one.
-            assertEquals("alice", bob.next("leave").getString("name"));
-            assertEquals("alice", bob.next("offline").getString("name"));
-        }
-    }
-
-    @Test
-    void aCleanCloseReleasesAtOnce() {
-        try (TestServer server = TestServer.start(Map.of("textchat.resumeGraceSeconds", "30"));
-             WsClient bob = server.login("bob")) {
-            WsClient alice = server.login("alice");
-            bob.next("online");
-            alice.send("{\"type\":\"offer\",\"name\":\"bob\",\"offer\":" + OFFER + "}");
-            bob.next("offer");
-            alice.close();
+            alice.close(code, "");
             assertEquals("alice", bob.next("leave").getString("name"));
             assertEquals("alice", bob.next("offline").getString("name"));
         }
