@@ -97,11 +97,12 @@ measure() {  # measure <server> <mode args...>
        "Tomcat $TOMCAT_VERSION; load before: $(cut -d' ' -f1-3 /proc/loadavg)"
 } | tee "$RESULTS"
 
-# ONLY=relay|latency|logins runs one part (the A/B in the docs is a whole run).
+# ONLY=relay|latency|logins runs one part, SERVERS="tutorial tyrus" some servers (the A/B in the docs is a whole run).
 for round in $(seq "$ROUNDS"); do
   if [ "${ONLY:-}" = logins ]; then break; fi
-  if [ $((round % 2)) = 1 ]; then order=(tutorial textchat raw textchat-inline)
-  else order=(textchat-inline raw textchat tutorial); fi
+  read -r -a order <<< "${SERVERS:-tutorial textchat raw textchat-inline}"  # SERVERS="a b" picks and orders
+  if [ $((round % 2)) = 0 ]; then for ((i = 0, j = ${#order[@]} - 1; i < j; i++, j--)); do
+    t="${order[i]}"; order[i]="${order[j]}"; order[j]="$t"; done; fi
   if [ -z "${ONLY:-}" ] || [ "$ONLY" = relay ]; then
     for server in "${order[@]}"; do measure "$server" mode=relay pairs=50 window=4 seconds="$SECONDS_PER_RUN"; done
   fi

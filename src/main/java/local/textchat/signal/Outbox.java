@@ -58,12 +58,14 @@ final class Outbox implements Connection {
     private final AtomicInteger backlog = new AtomicInteger();
     private final AtomicInteger wip = new AtomicInteger();
     private final AtomicBoolean closed = new AtomicBoolean();
+    /** A send failed: the client is taken for dropped (owed the resume grace period), whatever close follows. */
+    private volatile boolean sendFailed;
     private volatile boolean inFlight;
     /** When the relayed frame in flight was queued (System.nanoTime), or 0 for any other frame. */
     private volatile long sending;
     /** One completion handler for every send (a method reference would be a new object each time). */
-    /** The reason phrase of the 1011 this outbox closes with when a send failed (the client is taken for dropped). */
-    static final String SEND_FAILED = "send failed";
+    /** The reason phrase of the 1011 this outbox closes with when a send failed. */
+    private static final String SEND_FAILED = "send failed";
 
     private final SendHandler onSent = this::sent;
     /** Set by {@link #close}: the close frame to send once nothing is in flight. */
@@ -118,6 +120,11 @@ final class Outbox implements Connection {
 
     boolean isClosed() {
         return closed.get();
+    }
+
+    /** Whether a send to this client failed: the connection is gone without a close handshake. */
+    boolean sendFailed() {
+        return sendFailed;
     }
 
     @Override
@@ -250,6 +257,9 @@ final class Outbox implements Connection {
         inFlight = false;
         if (!result.isOK()) {
             boolean closedByUs = closed.get();
+            if (!closedByUs) {
+                sendFailed = true;
+            }
             if (!closedByUs && session.isOpen()) {
                 LOG.log(Level.INFO, "socket {0}: send failed ({1}); closing", id(), result.getException());
                 close(CloseReason.CloseCodes.UNEXPECTED_CONDITION.getCode(), SEND_FAILED);

@@ -217,7 +217,7 @@ public class SignalEndpoint {
     @OnClose
     public void close(Session session, CloseReason reason) {
         if (outbox != null) {
-            switchboard.closed(outbox, closeCode(reason));
+            switchboard.closed(outbox, closeCode(reason, outbox.sendFailed()));
         }
         LOG.log(Level.DEBUG, "socket {0}: closed {1} {2}", session.getId(),
                 reason.getCloseCode().getCode(), reason.getReasonPhrase());
@@ -227,16 +227,14 @@ public class SignalEndpoint {
      * The close code as the rules need it: a connection that ended without a close handshake is a
      * drop (1006), owed the resume grace period, however the server found out. Two ways of finding
      * out report other codes: Tyrus's own close listener reports 1001 "Going away." when a write to
-     * a vanished client fails (a browser's own 1001 carries no such reason phrase), and the outbox
-     * closes with 1011 "send failed" when a send fails. A client's own 1011 frees the name at once,
-     * as every close code but 1001 and 1006 does.
+     * a vanished client fails (a browser's own 1001 carries no such reason phrase), and a send of
+     * the outbox failed (it then closes with 1011 itself). A client's own 1011 frees the name at
+     * once, whatever its reason phrase, as every close code but 1001 and 1006 does.
      */
-    private static int closeCode(CloseReason reason) {
+    private static int closeCode(CloseReason reason, boolean sendFailed) {
         int code = reason.getCloseCode().getCode();
         boolean transportClosed = code == CloseCodes.GOING_AWAY.getCode()
                 && TYRUS_TRANSPORT_CLOSED.equals(reason.getReasonPhrase());
-        boolean sendFailed = code == CloseCodes.UNEXPECTED_CONDITION.getCode()
-                && Outbox.SEND_FAILED.equals(reason.getReasonPhrase());
         if (transportClosed || sendFailed) {
             return CloseCodes.CLOSED_ABNORMALLY.getCode();
         }

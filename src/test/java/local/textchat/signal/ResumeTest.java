@@ -14,7 +14,7 @@ import jakarta.json.JsonObject;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.CsvSource;
 
 import local.textchat.support.RawClient;
 import local.textchat.support.TestServer;
@@ -178,25 +178,26 @@ class ResumeTest {
 
     @Test
     void aPageThatGoesAwayForGoodIsGoneAfterTheGracePeriod() {
-        closeAndExpectLeave(1, 1001);
+        closeAndExpectLeave(1, 1001, "");
     }
 
-    @ParameterizedTest(name = "closed with {0}")
-    @ValueSource(ints = {1000, 1011})
-    void aClientsOwnCloseWithAnyCodeBut1001ReleasesAtOnce(int code) {
-        // Well within the 30 s grace period: nothing is held for these.
-        closeAndExpectLeave(30, code);
+    @ParameterizedTest(name = "closed with {0} \"{1}\"")
+    @CsvSource({"1000, ''", "1011, ''", "1011, send failed"})
+    void aClientsOwnCloseWithAnyCodeBut1001ReleasesAtOnce(int code, String reason) {
+        // Well within the 30 s grace period: nothing is held for these, whatever the reason phrase
+        // (the server's own 1011 after a failed send is a drop; a client's is not).
+        closeAndExpectLeave(30, code, reason);
     }
 
     /** alice, in a call with bob, closes her socket with {@code code}: bob is told leave, then offline. */
-    private static void closeAndExpectLeave(int graceSeconds, int code) {
+    private static void closeAndExpectLeave(int graceSeconds, int code, String reason) {
         try (TestServer server = TestServer.start(Map.of("textchat.resumeGraceSeconds", String.valueOf(graceSeconds)));
              WsClient bob = server.login("bob"); WsClient alice = server.connect()) {
             alice.login("alice");
             bob.next("online");
             alice.send("{\"type\":\"offer\",\"name\":\"bob\",\"offer\":" + OFFER + "}");
             bob.next("offer");
-            alice.close(code, "");
+            alice.close(code, reason);
             assertEquals("alice", bob.next("leave").getString("name"));
             assertEquals("alice", bob.next("offline").getString("name"));
         }
