@@ -1,8 +1,11 @@
 package local.textchat.protocol;
 
 import java.io.StringReader;
+import java.math.BigDecimal;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 import jakarta.json.Json;
 import jakarta.json.JsonNumber;
@@ -18,10 +21,10 @@ import jakarta.json.stream.JsonParserFactory;
 /**
  * Text frames to {@link ClientMessage}s and {@link ServerMessage}s to text frames.
  *
- * <p>Decoding reads the frame once with JSON-P and checks it against the shape of its type, so
- * every mistake maps to the right {@link ErrorCode} and a message naming the field, building the
- * record from the checked tree as it goes (the fuzz tests check that JSON-B binds every accepted
- * frame to the same record). Encoding is JSON-B's. One {@link Jsonb} is shared: building one per
+ * <p>Decoding reads the frame once, in one JSON-P streaming pass, and checks its members against
+ * the shape of its type, so every mistake maps to the right {@link ErrorCode} and a message naming
+ * the field, building the record from the checked members (the fuzz tests check that JSON-B binds
+ * every accepted frame to the same record). Encoding is JSON-B's. One {@link Jsonb} is shared: building one per
  * message costs about a thousand times more than using it.
  */
 public final class Codec {
@@ -32,6 +35,8 @@ public final class Codec {
     private static final JsonProvider JSON = JsonProvider.provider();
 
     private static final Set<String> DECLINE_REASONS = Set.of("declined", "busy");
+    /** A JSON number written as an integer: no fraction, no exponent. */
+    private static final Pattern WHOLE_NUMBER = Pattern.compile("-?(0|[1-9][0-9]*)");
     private static final char[] HEX = "0123456789abcdef".toCharArray();
 
     private Codec() {
@@ -39,78 +44,86 @@ public final class Codec {
 
     /**
      * The message in {@code text}, or a {@link ProtocolViolation} saying what is wrong with it. The
-     * frame is read once: the record is built from the JSON-P tree that the shape check walked, and
-     * a relayed payload (offer, answer, candidate) is that tree's own object, passed on unchanged.
+     * frame is read once, in one streaming pass ({@link #parse}); the record is built from the
+     * members it read, and a relayed payload (offer, answer, candidate) is kept as the client's own
+     * text and passed on unchanged.
      */
     public static ClientMessage decode(String text) {
-        ClientMessage relayed = relayed(text);
-        return relayed != null ? relayed : read(parse(text));
+        return read(parse(text));
     }
 
     /**
-     * An offer, answer or candidate (nearly every frame) read in one streaming pass that builds no
-     * tree: its payload is checked as it streams past and kept as the client's own text
-     * ({@link RawObject}). Null for every other type and for anything the checks below would
-     * refuse: {@link #read} then decides, with its exact message. Every value is walked event by
-     * event (never skipped), so the parser's own limits apply as they do to the tree.
+     * A frame's top-level members, read once. {@code numbers}: how each top-level number member was
+     * written (a who's {@code limit} must be written as an integer, which its value cannot tell).
      */
-    private static ClientMessage relayed(String text) {
-        try (JsonParser parser = PARSERS.createParser(new StringReader(text))) {
-            if (!parser.hasNext() || parser.next() != JsonParser.Event.START_OBJECT) {
-                return null;
-            }
-            String type = null;
-            String name = null;
-            JsonObject offer = null;
-            JsonObject answer = null;
-            JsonObject candidate = null;
-            boolean endOfCandidates = false;
-            JsonParser.Event event;
-            // A key given twice counts as its last value, as in the tree.
-            while ((event = parser.next()) == JsonParser.Event.KEY_NAME) {
-                String key = parser.getString();
-                JsonParser.Event value = parser.next();
-                switch (key) {
-                    case "type" -> {
-                        type = value == JsonParser.Event.VALUE_STRING ? parser.getString() : null;
-                        walk(parser, value);
-                    }
-                    case "name" -> {
-                        name = value == JsonParser.Event.VALUE_STRING ? parser.getString() : null;
-                        walk(parser, value);
-                    }
-                    case "offer" -> offer = payload(parser, value, text, "type", "sdp");
-                    case "answer" -> answer = payload(parser, value, text, "type", "sdp");
-                    case "candidate" -> {
-                        candidate = payload(parser, value, text, "candidate", null);
-                        endOfCandidates = value == JsonParser.Event.VALUE_NULL;
-                    }
-                    default -> walk(parser, value);
-                }
-            }
-            if (event != JsonParser.Event.END_OBJECT || parser.hasNext() || type == null || name == null) {
-                return null;
-            }
-            return switch (type) {
-                case "offer" -> offer == null ? null : new ClientMessage.Offer(name, offer);
-                case "answer" -> answer == null ? null : new ClientMessage.Answer(name, answer);
-                case "candidate" -> candidate == null && !endOfCandidates ? null
-                        : new ClientMessage.Candidate(name, candidate);
-                default -> null;
-            };
-        } catch (RuntimeException e) {
-            return null; // not valid JSON: the tree path says how
+    private record Frame(Map<String, JsonValue> members, Map<String, String> numbers) {
+
+        JsonValue get(String key) {
+            return members.get(key);
+        }
+
+        boolean has(String key) {
+            return members.containsKey(key);
         }
     }
 
     /**
-     * The object that starts with {@code first}, if its members {@code a} and {@code b} (null: only
-     * {@code a}) are strings, as the client's text; otherwise null, with the value walked past.
+     * The frame's members in one streaming pass. An offer's or answer's description and a
+     * candidate that have their type's shape (checked as they stream past) are kept as the
+     * client's text without building a tree ({@link RawObject}: nearly every frame is one of
+     * these); every other member is read as a JSON-P value, so the parser's own limits apply to
+     * all of it. A key given twice counts as its last value.
      */
-    private static JsonObject payload(JsonParser parser, JsonParser.Event first, String text, String a, String b) {
+    private static Frame parse(String text) {
+        try (JsonParser parser = PARSERS.createParser(new StringReader(text))) {
+            if (!parser.hasNext()) {
+                throw new ProtocolViolation(ErrorCode.BAD_JSON, "frame is empty; expected a JSON object");
+            }
+            if (parser.next() != JsonParser.Event.START_OBJECT) {
+                JsonValue value = parser.getValue();
+                if (parser.hasNext()) {
+                    throw new ProtocolViolation(ErrorCode.BAD_JSON, "frame has text after its JSON value");
+                }
+                throw new ProtocolViolation(ErrorCode.BAD_JSON, "frame must be a JSON object, got " + describe(value));
+            }
+            Map<String, JsonValue> members = new HashMap<>();
+            Map<String, String> numbers = null; // rare: made at the first number
+            while (parser.next() == JsonParser.Event.KEY_NAME) {
+                String key = parser.getString();
+                JsonParser.Event first = parser.next();
+                JsonValue value = switch (key) {
+                    case "offer", "answer" -> payload(parser, first, text, "type", "sdp");
+                    case "candidate" -> payload(parser, first, text, "candidate", null);
+                    default -> parser.getValue();
+                };
+                members.put(key, value);
+                if (first == JsonParser.Event.VALUE_NUMBER || numbers != null) {
+                    numbers = numbers == null ? new HashMap<>() : numbers;
+                    numbers.put(key, first == JsonParser.Event.VALUE_NUMBER ? parser.getString() : null);
+                }
+            }
+            // The parser throws on anything but the object's end here.
+            if (parser.hasNext()) {
+                throw new ProtocolViolation(ErrorCode.BAD_JSON, "frame has text after its JSON value");
+            }
+            return new Frame(members, numbers == null ? Map.of() : numbers);
+        } catch (ProtocolViolation e) {
+            throw e;
+        } catch (RuntimeException e) {
+            // JsonParsingException, and Parsson's plain RuntimeException for nesting past its depth limit.
+            throw new ProtocolViolation(ErrorCode.BAD_JSON, "frame is not valid JSON: " + firstLine(e.getMessage()));
+        }
+    }
+
+    /**
+     * The value that starts with {@code first}. An object whose members {@code a} and {@code b}
+     * (null: only {@code a}) are strings is kept as the client's text, walked past without a tree;
+     * any other object is read as a tree from that text, for {@link #read} to say what is wrong
+     * with it; anything else is read as a JSON-P value.
+     */
+    private static JsonValue payload(JsonParser parser, JsonParser.Event first, String text, String a, String b) {
         if (first != JsonParser.Event.START_OBJECT) {
-            walk(parser, first);
-            return null;
+            return parser.getValue();
         }
         int start = (int) parser.getLocation().getStreamOffset() - 1;
         boolean hasA = false;
@@ -127,11 +140,16 @@ public final class Codec {
             walk(parser, value);
         }
         int end = (int) parser.getLocation().getStreamOffset();
-        if (event != JsonParser.Event.END_OBJECT || !hasA || !hasB || start < 0 || text.charAt(start) != '{'
-                || text.charAt(end - 1) != '}') {
-            return null;
+        if (event != JsonParser.Event.END_OBJECT || start < 0 || text.charAt(start) != '{' || text.charAt(end - 1) != '}') {
+            throw new IllegalStateException("the parser's offsets do not frame the object it read");
         }
-        return new RawObject(text.substring(start, end));
+        String object = text.substring(start, end);
+        if (hasA && hasB) {
+            return new RawObject(object);
+        }
+        try (var reader = JSON.createReader(new StringReader(object))) {
+            return reader.readObject();
+        }
     }
 
     /**
@@ -196,31 +214,8 @@ public final class Codec {
         return escapeUnpairedSurrogates(out.append('}').toString());
     }
 
-    private static JsonObject parse(String text) {
-        JsonValue value;
-        try (JsonParser parser = PARSERS.createParser(new StringReader(text))) {
-            if (!parser.hasNext()) {
-                throw new ProtocolViolation(ErrorCode.BAD_JSON, "frame is empty; expected a JSON object");
-            }
-            parser.next();
-            value = parser.getValue();
-            if (parser.hasNext()) {
-                throw new ProtocolViolation(ErrorCode.BAD_JSON, "frame has text after its JSON value");
-            }
-        } catch (ProtocolViolation e) {
-            throw e;
-        } catch (RuntimeException e) {
-            // JsonParsingException, and Parsson's plain RuntimeException for nesting past its depth limit.
-            throw new ProtocolViolation(ErrorCode.BAD_JSON, "frame is not valid JSON: " + firstLine(e.getMessage()));
-        }
-        if (value.getValueType() != JsonValue.ValueType.OBJECT) {
-            throw new ProtocolViolation(ErrorCode.BAD_JSON, "frame must be a JSON object, got " + describe(value));
-        }
-        return value.asJsonObject();
-    }
-
     /** The record {@code json} describes, once its shape has been checked against its type's. */
-    private static ClientMessage read(JsonObject json) {
+    private static ClientMessage read(Frame json) {
         JsonValue type = json.get("type");
         if (type == null) {
             throw invalid("missing required field \"type\"");
@@ -244,22 +239,24 @@ public final class Codec {
                 yield new ClientMessage.Decline(callee, reason);
             }
             case "ping" -> new ClientMessage.Ping(pingId(json.get("id")));
-            case "who" -> new ClientMessage.Who(optionalString(json, "prefix"), whoLimit(json.get("limit")));
+            case "who" -> new ClientMessage.Who(optionalString(json, "prefix"), whoLimit(json));
             case "ice-servers" -> new ClientMessage.IceServers();
             default -> throw new ProtocolViolation(ErrorCode.UNKNOWN_TYPE, "unknown message type \"" + clip(name) + "\"");
         };
     }
 
-    /** A who's limit: absent (null), or a whole number from 1 to 100. */
-    private static Integer whoLimit(JsonValue limit) {
+    /** A who's limit: absent (null), or a whole number from 1 to 100 written as an integer ({@code 5}, not {@code 5e0}). */
+    private static Integer whoLimit(Frame json) {
+        JsonValue limit = json.get("limit");
         if (limit == null || limit.getValueType() == JsonValue.ValueType.NULL) {
             return null;
         }
-        if (limit.getValueType() != JsonValue.ValueType.NUMBER || !((JsonNumber) limit).isIntegral()
-                || ((JsonNumber) limit).bigDecimalValue().compareTo(java.math.BigDecimal.ONE) < 0
-                || ((JsonNumber) limit).bigDecimalValue().compareTo(java.math.BigDecimal.valueOf(100)) > 0) {
+        String written = json.numbers().get("limit");
+        if (limit.getValueType() != JsonValue.ValueType.NUMBER || !WHOLE_NUMBER.matcher(written).matches()
+                || ((JsonNumber) limit).bigDecimalValue().compareTo(BigDecimal.ONE) < 0
+                || ((JsonNumber) limit).bigDecimalValue().compareTo(BigDecimal.valueOf(100)) > 0) {
             throw invalid("field \"limit\" must be a whole number from 1 to 100, got " + describe(limit)
-                    + (limit.getValueType() == JsonValue.ValueType.NUMBER ? " " + clip(limit.toString()) : ""));
+                    + (written != null ? " " + clip(written) : ""));
         }
         return ((JsonNumber) limit).intValue();
     }
@@ -277,7 +274,7 @@ public final class Codec {
         };
     }
 
-    private static String requireString(JsonObject json, String field) {
+    private static String requireString(Frame json, String field) {
         JsonValue value = json.get(field);
         if (value == null) {
             throw invalid("missing required field \"" + field + "\"");
@@ -288,7 +285,7 @@ public final class Codec {
         return ((JsonString) value).getString();
     }
 
-    private static String optionalString(JsonObject json, String field) {
+    private static String optionalString(Frame json, String field) {
         JsonValue value = json.get(field);
         if (value == null || value.getValueType() == JsonValue.ValueType.NULL) {
             return null;
@@ -297,8 +294,11 @@ public final class Codec {
     }
 
     /** An RTCSessionDescriptionInit: an object with string {@code type} and {@code sdp}. */
-    private static JsonObject requireDescription(JsonObject json, String field) {
+    private static JsonObject requireDescription(Frame json, String field) {
         JsonValue value = json.get(field);
+        if (value instanceof RawObject checked) {
+            return checked; // its shape was checked as it streamed past
+        }
         if (value == null) {
             throw invalid("missing required field \"" + field + "\"");
         }
@@ -317,8 +317,11 @@ public final class Codec {
     }
 
     /** An RTCIceCandidateInit (an object with a string {@code candidate}) or null. */
-    private static JsonObject requireCandidate(JsonObject json) {
-        if (!json.containsKey("candidate")) {
+    private static JsonObject requireCandidate(Frame json) {
+        if (json.get("candidate") instanceof RawObject checked) {
+            return checked; // its shape was checked as it streamed past
+        }
+        if (!json.has("candidate")) {
             throw invalid("missing required field \"candidate\" (use null for end-of-candidates)");
         }
         JsonValue value = json.get("candidate");
