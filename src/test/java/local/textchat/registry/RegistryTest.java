@@ -14,37 +14,15 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.Test;
 
 import local.textchat.protocol.Relay;
 import local.textchat.protocol.ServerMessage;
+import local.textchat.support.RecordingConnection;
 
 /** The single-node registry: {@link Registry} over {@link Users} and {@link LocalNames}. */
 class RegistryTest {
-
-    private static final AtomicInteger IDS = new AtomicInteger();
-
-    /** A connection that only remembers what it was sent. */
-    static final class Recorder implements Connection {
-        final String id = "c" + IDS.incrementAndGet();
-        final List<String> sent = new java.util.concurrent.CopyOnWriteArrayList<>();
-
-        @Override
-        public String id() {
-            return id;
-        }
-
-        @Override
-        public void send(String frame) {
-            sent.add(frame);
-        }
-
-        @Override
-        public void close(int code, String reason) {
-        }
-    }
 
     private final Registry registry = Registry.local(new Users(), Integer.MAX_VALUE);
 
@@ -54,12 +32,12 @@ class RegistryTest {
 
     @Test
     void claimFindRelease() {
-        Recorder c = new Recorder();
+        RecordingConnection c = new RecordingConnection();
         Claim claim = registry.claim("Alice", c, null);
         User alice = assertInstanceOf(Claim.Claimed.class, claim).user();
         assertEquals(Optional.of(alice), registry.find("ALICE"));
         assertEquals(Optional.of(alice), registry.userOn(c));
-        assertInstanceOf(Claim.Taken.class, registry.claim("alice", new Recorder(), null));
+        assertInstanceOf(Claim.Taken.class, registry.claim("alice", new RecordingConnection(), null));
         assertInstanceOf(Claim.AlreadyLoggedIn.class, registry.claim("other", c, null));
         Departure d = registry.release(c).orElseThrow();
         assertEquals(alice, d.user());
@@ -70,9 +48,9 @@ class RegistryTest {
 
     @Test
     void theDirectoryListsUsersInNameOrderByPrefix() {
-        User me = claim("me", new Recorder());
+        User me = claim("me", new RecordingConnection());
         for (String name : List.of("Bob", "alice", "Alfred", "carol", "ALBERT")) {
-            claim(name, new Recorder());
+            claim(name, new RecordingConnection());
         }
         Users users = registry.users();
         assertEquals(List.of("ALBERT", "Alfred", "alice", "Bob", "carol"),
@@ -85,9 +63,9 @@ class RegistryTest {
 
     @Test
     void aPeerIsFoundByNameInAnyCaseAndOnlyWhileInACall() {
-        User me = claim("me", new Recorder());
-        User strasse = claim("Straße", new Recorder());
-        User other = claim("other", new Recorder());
+        User me = claim("me", new RecordingConnection());
+        User strasse = claim("Straße", new RecordingConnection());
+        User other = claim("other", new RecordingConnection());
         assertEquals(Optional.empty(), registry.peerNamed(me, "Straße"), "online but not in a call");
         assertEquals(Pairing.PAIRED, registry.pair(me, strasse, 8));
         assertEquals(Optional.of(strasse), registry.peerNamed(me, "Straße"));
@@ -101,10 +79,10 @@ class RegistryTest {
 
     @Test
     void pairingsAreSymmetricAndEndOnRelease() {
-        Recorder ca = new Recorder();
+        RecordingConnection ca = new RecordingConnection();
         User a = claim("a", ca);
-        User b = claim("b", new Recorder());
-        User c = claim("c", new Recorder());
+        User b = claim("b", new RecordingConnection());
+        User c = claim("c", new RecordingConnection());
         assertEquals(Pairing.PAIRED, registry.pair(a, b, 8));
         assertEquals(Pairing.PAIRED, registry.pair(a, c, 8));
         assertTrue(registry.paired(b, a));
@@ -116,10 +94,10 @@ class RegistryTest {
 
     @Test
     void aUserHasAtMostTheLimitOfCallsOnEitherSide() {
-        User a = claim("a", new Recorder());
-        User b = claim("b", new Recorder());
-        User c = claim("c", new Recorder());
-        User d = claim("d", new Recorder());
+        User a = claim("a", new RecordingConnection());
+        User b = claim("b", new RecordingConnection());
+        User c = claim("c", new RecordingConnection());
+        User d = claim("d", new RecordingConnection());
         assertEquals(Pairing.PAIRED, registry.pair(a, b, 2));
         assertEquals(Pairing.PAIRED, registry.pair(a, c, 2));
         assertEquals(Pairing.BUSY, registry.pair(a, d, 2), "the caller has its two calls");
@@ -132,9 +110,9 @@ class RegistryTest {
 
     @Test
     void aReleasedUserCannotBePaired() {
-        Recorder ca = new Recorder();
+        RecordingConnection ca = new RecordingConnection();
         User a = claim("a", ca);
-        User b = claim("b", new Recorder());
+        User b = claim("b", new RecordingConnection());
         registry.release(ca);
         assertEquals(Pairing.GONE, registry.pair(a, b, 8));
         assertFalse(registry.paired(b, a));
@@ -142,24 +120,24 @@ class RegistryTest {
 
     @Test
     void aNewcomerWithAnOldNameInheritsNoPairing() {
-        Recorder ca = new Recorder();
+        RecordingConnection ca = new RecordingConnection();
         User a = claim("a", ca);
-        User b = claim("b", new Recorder());
+        User b = claim("b", new RecordingConnection());
         registry.pair(a, b, 8);
         registry.release(ca);
-        User a2 = claim("a", new Recorder());
+        User a2 = claim("a", new RecordingConnection());
         assertFalse(registry.paired(b, a2));
     }
 
     @Test
     void theRightTokenResumesTheUserWithItsPairings() {
-        Recorder old = new Recorder();
+        RecordingConnection old = new RecordingConnection();
         User a = claim("a", old);
-        User b = claim("b", new Recorder());
+        User b = claim("b", new RecordingConnection());
         registry.pair(a, b, 8);
         String token = a.token();
         assertEquals(22, token.length(), "128 bits, base64url");
-        Recorder fresh = new Recorder();
+        RecordingConnection fresh = new RecordingConnection();
         Claim.Resumed resumed = assertInstanceOf(Claim.Resumed.class, registry.claim("A", fresh, token));
         assertEquals(a, resumed.user());
         assertEquals(old, resumed.previous());
@@ -168,25 +146,25 @@ class RegistryTest {
         assertTrue(registry.userOn(old).isEmpty());
         assertEquals(Optional.of(a), registry.userOn(fresh));
         assertFalse(token.equals(a.token()), "the token rotates on every login");
-        assertInstanceOf(Claim.Taken.class, registry.claim("a", new Recorder(), token), "an old token is spent");
+        assertInstanceOf(Claim.Taken.class, registry.claim("a", new RecordingConnection(), token), "an old token is spent");
     }
 
     @Test
     void aWrongTokenIsAPlainClaim() {
-        claim("a", new Recorder());
-        assertInstanceOf(Claim.Taken.class, registry.claim("a", new Recorder(), "guess"));
-        Claim.Claimed fresh = assertInstanceOf(Claim.Claimed.class, registry.claim("z", new Recorder(), "guess"));
+        claim("a", new RecordingConnection());
+        assertInstanceOf(Claim.Taken.class, registry.claim("a", new RecordingConnection(), "guess"));
+        Claim.Claimed fresh = assertInstanceOf(Claim.Claimed.class, registry.claim("z", new RecordingConnection(), "guess"));
         assertTrue(fresh.user().token() != null);
     }
 
     @Test
     void aSuspendedUserKeepsNameAndPairingsUntilItExpires() {
-        Recorder ca = new Recorder();
+        RecordingConnection ca = new RecordingConnection();
         User a = claim("a", ca);
-        User b = claim("b", new Recorder());
+        User b = claim("b", new RecordingConnection());
         registry.pair(a, b, 8);
         assertEquals(Optional.of(a), registry.suspend(ca));
-        assertInstanceOf(Claim.Taken.class, registry.claim("a", new Recorder(), null));
+        assertInstanceOf(Claim.Taken.class, registry.claim("a", new RecordingConnection(), null));
         assertTrue(registry.paired(b, a));
         Departure d = registry.expire(a, ca).orElseThrow();
         assertEquals(List.of(b), d.formerPeers());
@@ -196,20 +174,20 @@ class RegistryTest {
 
     @Test
     void aResumedUserDoesNotExpire() {
-        Recorder ca = new Recorder();
+        RecordingConnection ca = new RecordingConnection();
         User a = claim("a", ca);
         registry.suspend(ca);
-        registry.claim("a", new Recorder(), a.token());
+        registry.claim("a", new RecordingConnection(), a.token());
         assertTrue(registry.expire(a, ca).isEmpty());
         assertEquals(Optional.of(a), registry.find("a"));
     }
 
     @Test
     void aUserThatResumedAndDroppedAgainWaitsOutItsSecondGracePeriod() {
-        Recorder first = new Recorder();
+        RecordingConnection first = new RecordingConnection();
         User a = claim("a", first);
         registry.suspend(first);
-        Recorder second = new Recorder();
+        RecordingConnection second = new RecordingConnection();
         registry.claim("a", second, a.token());
         registry.suspend(second);
         assertTrue(registry.expire(a, first).isEmpty(), "the first drop's grace period ended: not this one");
@@ -221,16 +199,16 @@ class RegistryTest {
     @Test
     void maxUsersIsEnforced() {
         Registry registry = Registry.local(new Users(), 2);
-        registry.claim("a", new Recorder(), null);
-        registry.claim("b", new Recorder(), null);
-        assertInstanceOf(Claim.Full.class, registry.claim("c", new Recorder(), null));
+        registry.claim("a", new RecordingConnection(), null);
+        registry.claim("b", new RecordingConnection(), null);
+        assertInstanceOf(Claim.Full.class, registry.claim("c", new RecordingConnection(), null));
     }
 
     @Test
     void findNeverAsksBeyondThisNodeButReachMay() {
         assertTrue(registry.find("nobody").isEmpty());
         assertTrue(registry.reach("nobody").isEmpty(), "a single node has nobody elsewhere");
-        User alice = claim("Alice", new Recorder());
+        User alice = claim("Alice", new RecordingConnection());
         assertEquals(Optional.of(alice), registry.reach("ALICE"));
     }
 
@@ -243,8 +221,8 @@ class RegistryTest {
                 relayed.add(from.name() + ">" + to.name() + ":" + relay.kind());
             }
         });
-        User a = claim("a", new Recorder());
-        User b = claim("b", new Recorder());
+        User a = claim("a", new RecordingConnection());
+        User b = claim("b", new RecordingConnection());
         registry.route(a, b, Relay.leave(new ServerMessage.Leave("a")));
         assertEquals(List.of("a>b:LEAVE"), relayed);
     }
@@ -252,12 +230,12 @@ class RegistryTest {
     @Test
     void aReleasedNameMakesRoomUnderMaxUsers() {
         Registry registry = Registry.local(new Users(), 2);
-        Recorder first = new Recorder();
+        RecordingConnection first = new RecordingConnection();
         registry.claim("a", first, null);
-        registry.claim("b", new Recorder(), null);
-        assertInstanceOf(Claim.Full.class, registry.claim("c", new Recorder(), null));
+        registry.claim("b", new RecordingConnection(), null);
+        assertInstanceOf(Claim.Full.class, registry.claim("c", new RecordingConnection(), null));
         registry.release(first);
-        assertInstanceOf(Claim.Claimed.class, registry.claim("c", new Recorder(), null));
+        assertInstanceOf(Claim.Claimed.class, registry.claim("c", new RecordingConnection(), null));
     }
 
     @Test
@@ -270,7 +248,7 @@ class RegistryTest {
                 go.await();
                 ThreadLocalRandom random = ThreadLocalRandom.current();
                 for (int i = 0; i < 20_000; i++) {
-                    Recorder c = new Recorder();
+                    RecordingConnection c = new RecordingConnection();
                     String name = "n" + random.nextInt(50);
                     if (registry.claim(name, c, null) instanceof Claim.Claimed claimed) {
                         registry.find("n" + random.nextInt(50)).ifPresent(other -> {
