@@ -32,16 +32,27 @@ public final class WildFlyTarget extends ContainerTarget {
 
     private final URI base;
     private final Path deployments;
+    private final boolean ioThreads;
 
     private WildFlyTarget(ChildProcess process, long launched, URI base, Path deployments,
-            Map<String, String> settings) {
-        super("wildfly", process, launched, settings);
+            Map<String, String> settings, boolean ioThreads) {
+        super(ioThreads ? "wildfly-io" : "wildfly", process, launched, settings);
         this.base = base;
         this.deployments = deployments;
+        this.ioThreads = ioThreads;
     }
 
     /** WildFly running the WAR with {@code settings} as environment variables. */
     public static WildFlyTarget start(Map<String, String> settings) {
+        return start(settings, false);
+    }
+
+    /**
+     * WildFly running the WAR with {@code settings} as environment variables; with
+     * {@code ioThreads}, the endpoint runs on Undertow's I/O threads
+     * ({@code <websockets dispatch-to-worker="false"/>}, docs/deploy.md).
+     */
+    public static WildFlyTarget start(Map<String, String> settings, boolean ioThreads) {
         long launched = System.nanoTime();
         Path home = runtime();
         Path work = freshWork();
@@ -51,7 +62,14 @@ public final class WildFlyTarget extends ContainerTarget {
             copyTree(home.resolve("standalone/configuration"), server.resolve("configuration"));
             Path xml = server.resolve("configuration/standalone.xml");
             // Scan every half second instead of every 5 s, so that undeploy and redeploy are quick.
-            Files.writeString(xml, Files.readString(xml).replace("scan-interval=\"5000\"", "scan-interval=\"500\""));
+            String config = Files.readString(xml).replace("scan-interval=\"5000\"", "scan-interval=\"500\"");
+            if (ioThreads) {
+                if (!config.contains("<websockets/>")) {
+                    throw new IllegalStateException("standalone.xml has no <websockets/> element to set dispatch-to-worker on");
+                }
+                config = config.replace("<websockets/>", "<websockets dispatch-to-worker=\"false\"/>");
+            }
+            Files.writeString(xml, config);
             Files.createDirectories(deployments);
             Files.copy(war(), deployments.resolve("textchat.war"));
         } catch (IOException e) {
@@ -71,7 +89,7 @@ public final class WildFlyTarget extends ContainerTarget {
                 "-Djboss.socket.binding.port-offset=" + offset);
         ChildProcess process = ChildProcess.start("wildfly", command, env, work, work.resolve("wildfly.log"), false);
         WildFlyTarget target = new WildFlyTarget(process, launched,
-                URI.create("http://127.0.0.1:" + (8080 + offset) + "/textchat/"), deployments, settings);
+                URI.create("http://127.0.0.1:" + (8080 + offset) + "/textchat/"), deployments, settings, ioThreads);
         return readyOrStopped(target, () -> {
             target.awaitMarker("deployed", Duration.ofSeconds(180));
             awaitUp(process, target.base, Duration.ofSeconds(30));
@@ -85,7 +103,7 @@ public final class WildFlyTarget extends ContainerTarget {
 
     @Override
     protected ContainerTarget startAnother(Map<String, String> wanted) {
-        return start(wanted);
+        return start(wanted, ioThreads);
     }
 
     @Override

@@ -15,7 +15,7 @@ public interface Target {
         return Targets.current();
     }
 
-    /** {@code tyrus}, {@code tomcat-10.1}, {@code tomcat-11}, {@code payara}, {@code wildfly}. */
+    /** {@code tyrus}, {@code tomcat-10.1}, {@code tomcat-11}, {@code payara}, {@code wildfly}, {@code wildfly-io}. */
     String name();
 
     /**

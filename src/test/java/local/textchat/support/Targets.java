@@ -26,8 +26,9 @@ final class Targets {
                     case "tomcat-10.1", "tomcat-11" -> TomcatTarget.start(name);
                     case "payara" -> PayaraMicroTarget.start(TestServer.DEFAULTS);
                     case "wildfly" -> WildFlyTarget.start(TestServer.DEFAULTS);
+                    case "wildfly-io" -> WildFlyTarget.start(TestServer.DEFAULTS, true);
                     default -> throw new IllegalArgumentException("unknown textchat.target " + name
-                            + "; one of tyrus, tomcat-10.1, tomcat-11, payara, wildfly");
+                            + "; one of tyrus, tomcat-10.1, tomcat-11, payara, wildfly, wildfly-io");
                 };
             } catch (RuntimeException e) {
                 failure = e;
