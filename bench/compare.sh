@@ -42,8 +42,12 @@ HEAP=(-Xms512m -Xmx512m)
 LEAN_TOMCAT=(-Dorg.apache.tomcat.websocket.DEFAULT_BUFFER_SIZE=1024)
 LEAN_CONNECTOR=(connector.socket.appReadBufSize=1024 connector.socket.appWriteBufSize=1024)
 PID=""; URL=""; JVM=false
+# WildFly rows (only when SERVERS names them): the distribution `mvn verify` unpacks for its
+# container tests, or WILDFLY_HOME.
+WILDFLY_VERSION="$(sed -n "s:.*<wildfly.version>\(.*\)</wildfly.version>.*:\1:p" pom.xml)"
+WILDFLY_HOME="${WILDFLY_HOME:-target/containers/wildfly-$WILDFLY_VERSION}"
 
-start() {  # start <tutorial|textchat|textchat-lean|textchat-inline|raw|tyrus>: sets PID, URL, JVM
+start() {  # start <tutorial|textchat|textchat-lean|textchat-inline|raw|tyrus|wildfly|wildfly-io>: sets PID, URL, JVM
   local log="$OUT/$1.log"
   case "$1" in
     tutorial)
@@ -61,6 +65,33 @@ start() {  # start <tutorial|textchat|textchat-lean|textchat-inline|raw|tyrus>: 
       PID=$!; JVM=true
       local port; port="$(awaitPort "$log")"
       if [ "$1" = raw ]; then URL="ws://127.0.0.1:$port/raw/signal"; else URL="ws://127.0.0.1:$port/textchat/signal"; fi ;;
+    wildfly|wildfly-io)
+      # The WAR on WildFly, configured through environment variables (docs/deploy.md), its own
+      # server directory; wildfly-io runs the endpoint on Undertow's I/O threads
+      # (dispatch-to-worker="false", docs/deploy.md: single node only).
+      local server="$OUT/wildfly-base"
+      rm -rf "$server"; mkdir -p "$server/deployments"
+      cp -r "$WILDFLY_HOME/standalone/configuration" "$server/configuration"
+      if [ "$1" = wildfly-io ]; then
+        sed -i 's|<websockets/>|<websockets dispatch-to-worker="false"/>|' "$server/configuration/standalone.xml"
+      fi
+      cp target/textchat.war "$server/deployments/"
+      local env=()
+      for setting in "${SETTINGS[@]}"; do
+        local key="${setting%%=*}"
+        key="$(sed -E 's/([a-z])([A-Z])/\1_\2/g; s/\./_/g' <<< "$key" | tr a-z A-Z)"
+        env+=("$key=${setting#*=}")
+      done
+      env "${env[@]}" LAUNCH_JBOSS_IN_BACKGROUND=true JAVA_HOME="$(dirname "$(dirname "$(readlink -f "$(command -v java)")")")" \
+        JAVA_OPTS="${HEAP[*]} -Djava.net.preferIPv4Stack=true" \
+        sh "$WILDFLY_HOME/bin/standalone.sh" -Djboss.server.base.dir="$(pwd)/$server" -b 127.0.0.1 -bmanagement 127.0.0.1 \
+        >"$log" 2>&1 < /dev/null &
+      local launcher=$!
+      for _ in $(seq 900); do [ -f "$server/deployments/textchat.war.deployed" ] && break; sleep 0.2; done
+      [ -f "$server/deployments/textchat.war.deployed" ] || { echo "WildFly did not deploy; see $log" >&2; exit 1; }
+      # The server's own JVM (standalone.sh waits for it), so its CPU is read, not the script's.
+      PID="$(pgrep -P "$launcher" java | head -1)"; JVM=true
+      URL="ws://127.0.0.1:8080/textchat/signal" ;;
     tyrus)
       java "${HEAP[@]}" -cp "$CP" -Djava.util.logging.config.file=/dev/null local.textchat.bench.TyrusServer \
         "${SETTINGS[@]}" >"$log" 2>&1 < <(sleep 100000) &
