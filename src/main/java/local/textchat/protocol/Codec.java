@@ -2,7 +2,7 @@ package local.textchat.protocol;
 
 import java.io.StringReader;
 import java.math.BigDecimal;
-import java.util.HashMap;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -53,17 +53,52 @@ public final class Codec {
     }
 
     /**
-     * A frame's top-level members, read once. {@code numbers}: how each top-level number member was
-     * written (a who's {@code limit} must be written as an integer, which its value cannot tell).
+     * A frame's top-level members, read once, in the order given (a handful: a list searched from
+     * the end is quicker than a map, and a key given twice counts as its last value). For each
+     * number member also how it was written: a who's {@code limit} must be written as an integer,
+     * which its value cannot tell.
      */
-    private record Frame(Map<String, JsonValue> members, Map<String, String> numbers) {
+    private static final class Frame {
+
+        private String[] keys = new String[4];
+        private JsonValue[] values = new JsonValue[4];
+        private String[] written = new String[4];
+        private int size;
+
+        void add(String key, JsonValue value, String writtenNumber) {
+            if (size == keys.length) {
+                keys = Arrays.copyOf(keys, size * 2);
+                values = Arrays.copyOf(values, size * 2);
+                written = Arrays.copyOf(written, size * 2);
+            }
+            keys[size] = key;
+            values[size] = value;
+            written[size] = writtenNumber;
+            size++;
+        }
+
+        private int find(String key) {
+            for (int i = size - 1; i >= 0; i--) {
+                if (keys[i].equals(key)) {
+                    return i;
+                }
+            }
+            return -1;
+        }
 
         JsonValue get(String key) {
-            return members.get(key);
+            int i = find(key);
+            return i < 0 ? null : values[i];
         }
 
         boolean has(String key) {
-            return members.containsKey(key);
+            return find(key) >= 0;
+        }
+
+        /** How the number member {@code key} was written; null if it is not a number. */
+        String written(String key) {
+            int i = find(key);
+            return i < 0 ? null : written[i];
         }
     }
 
@@ -86,27 +121,22 @@ public final class Codec {
                 }
                 throw new ProtocolViolation(ErrorCode.BAD_JSON, "frame must be a JSON object, got " + describe(value));
             }
-            Map<String, JsonValue> members = new HashMap<>();
-            Map<String, String> numbers = null; // rare: made at the first number
+            Frame frame = new Frame();
             while (parser.next() == JsonParser.Event.KEY_NAME) {
                 String key = parser.getString();
                 JsonParser.Event first = parser.next();
                 JsonValue value = switch (key) {
                     case "offer", "answer" -> payload(parser, first, text, "type", "sdp");
                     case "candidate" -> payload(parser, first, text, "candidate", null);
-                    default -> parser.getValue();
+                    default -> first == JsonParser.Event.VALUE_STRING ? JSON.createValue(parser.getString()) : parser.getValue();
                 };
-                members.put(key, value);
-                if (first == JsonParser.Event.VALUE_NUMBER || numbers != null) {
-                    numbers = numbers == null ? new HashMap<>() : numbers;
-                    numbers.put(key, first == JsonParser.Event.VALUE_NUMBER ? parser.getString() : null);
-                }
+                frame.add(key, value, first == JsonParser.Event.VALUE_NUMBER ? parser.getString() : null);
             }
             // The parser throws on anything but the object's end here.
             if (parser.hasNext()) {
                 throw new ProtocolViolation(ErrorCode.BAD_JSON, "frame has text after its JSON value");
             }
-            return new Frame(members, numbers == null ? Map.of() : numbers);
+            return frame;
         } catch (ProtocolViolation e) {
             throw e;
         } catch (RuntimeException e) {
@@ -251,7 +281,7 @@ public final class Codec {
         if (limit == null || limit.getValueType() == JsonValue.ValueType.NULL) {
             return null;
         }
-        String written = json.numbers().get("limit");
+        String written = json.written("limit");
         if (limit.getValueType() != JsonValue.ValueType.NUMBER || !WHOLE_NUMBER.matcher(written).matches()
                 || ((JsonNumber) limit).bigDecimalValue().compareTo(BigDecimal.ONE) < 0
                 || ((JsonNumber) limit).bigDecimalValue().compareTo(BigDecimal.valueOf(100)) > 0) {
