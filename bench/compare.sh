@@ -41,7 +41,7 @@ HEAP=(-Xms512m -Xmx512m)
 # Tomcat as docs/deploy.md sets it up for a large node: 1 KiB socket and WebSocket buffers.
 LEAN_TOMCAT=(-Dorg.apache.tomcat.websocket.DEFAULT_BUFFER_SIZE=1024)
 LEAN_CONNECTOR=(connector.socket.appReadBufSize=1024 connector.socket.appWriteBufSize=1024)
-PID=""; URL=""; JVM=false
+PID=""; URL=""; JVM=false; LAUNCHER=""
 # WildFly rows (only when SERVERS names them): the distribution `mvn verify` unpacks for its
 # container tests, or WILDFLY_HOME.
 WILDFLY_VERSION="$(sed -n "s:.*<wildfly.version>\(.*\)</wildfly.version>.*:\1:p" pom.xml)"
@@ -70,9 +70,11 @@ start() {  # start <tutorial|textchat|textchat-lean|textchat-inline|raw|tyrus|wi
       # server directory; wildfly-io runs the endpoint on Undertow's I/O threads
       # (dispatch-to-worker="false", docs/deploy.md: single node only).
       local server="$OUT/wildfly-base"
+      [ -x "$WILDFLY_HOME/bin/standalone.sh" ] || { echo "no WildFly at $WILDFLY_HOME: run mvn verify (it unpacks it) or set WILDFLY_HOME" >&2; exit 1; }
       rm -rf "$server"; mkdir -p "$server/deployments"
       cp -r "$WILDFLY_HOME/standalone/configuration" "$server/configuration"
       if [ "$1" = wildfly-io ]; then
+        grep -q '<websockets/>' "$server/configuration/standalone.xml" || { echo "standalone.xml has no <websockets/>" >&2; exit 1; }
         sed -i 's|<websockets/>|<websockets dispatch-to-worker="false"/>|' "$server/configuration/standalone.xml"
       fi
       cp target/textchat.war "$server/deployments/"
@@ -86,7 +88,7 @@ start() {  # start <tutorial|textchat|textchat-lean|textchat-inline|raw|tyrus|wi
         JAVA_OPTS="${HEAP[*]} -Djava.net.preferIPv4Stack=true" \
         sh "$WILDFLY_HOME/bin/standalone.sh" -Djboss.server.base.dir="$(pwd)/$server" -b 127.0.0.1 -bmanagement 127.0.0.1 \
         >"$log" 2>&1 < /dev/null &
-      local launcher=$!
+      local launcher=$!; LAUNCHER=$launcher
       for _ in $(seq 900); do [ -f "$server/deployments/textchat.war.deployed" ] && break; sleep 0.2; done
       [ -f "$server/deployments/textchat.war.deployed" ] || { echo "WildFly did not deploy; see $log" >&2; exit 1; }
       # The server's own JVM (standalone.sh waits for it), so its CPU is read, not the script's.
@@ -108,7 +110,8 @@ awaitPort() {
   echo "server did not start; see $1" >&2; exit 1
 }
 
-stop() { kill "$PID" 2>/dev/null || true; wait "$PID" 2>/dev/null || true; sleep 1; }
+# A WildFly JVM is the launcher's child: standalone.sh passes the TERM on and waits for it.
+stop() { kill "$PID" 2>/dev/null || true; wait "${LAUNCHER:-$PID}" 2>/dev/null || true; LAUNCHER=""; sleep 1; }
 
 measure() {  # measure <server> <mode args...>
   local server="$1"; shift

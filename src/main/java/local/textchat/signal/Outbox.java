@@ -257,10 +257,9 @@ final class Outbox implements Connection {
         inFlight = false;
         if (!result.isOK()) {
             boolean closedByUs = closed.get();
-            if (!closedByUs) {
-                sendFailed = true;
-            }
             if (!closedByUs && session.isOpen()) {
+                // Not when the client's own close is under way (the session is closed then): its code stands.
+                sendFailed = true;
                 LOG.log(Level.INFO, "socket {0}: send failed ({1}); closing", id(), result.getException());
                 close(CloseReason.CloseCodes.UNEXPECTED_CONDITION.getCode(), SEND_FAILED);
             }
