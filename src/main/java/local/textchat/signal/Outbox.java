@@ -58,7 +58,7 @@ final class Outbox implements Connection {
     private final AtomicInteger backlog = new AtomicInteger();
     private final AtomicInteger wip = new AtomicInteger();
     private final AtomicBoolean closed = new AtomicBoolean();
-    /** A send failed: the client is taken for dropped (owed the resume grace period), whatever close follows. */
+    /** A send failed and this outbox closed the socket with 1011 for it (SignalEndpoint: then a drop). */
     private volatile boolean sendFailed;
     private volatile boolean inFlight;
     /** When the relayed frame in flight was queued (System.nanoTime), or 0 for any other frame. */
@@ -122,7 +122,7 @@ final class Outbox implements Connection {
         return closed.get();
     }
 
-    /** Whether a send to this client failed: the connection is gone without a close handshake. */
+    /** Whether a send to this client failed and this outbox closed the socket for it. */
     boolean sendFailed() {
         return sendFailed;
     }
@@ -258,7 +258,6 @@ final class Outbox implements Connection {
         if (!result.isOK()) {
             boolean closedByUs = closed.get();
             if (!closedByUs && session.isOpen()) {
-                // Not when the client's own close is under way (the session is closed then): its code stands.
                 sendFailed = true;
                 LOG.log(Level.INFO, "socket {0}: send failed ({1}); closing", id(), result.getException());
                 close(CloseReason.CloseCodes.UNEXPECTED_CONDITION.getCode(), SEND_FAILED);

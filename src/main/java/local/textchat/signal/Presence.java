@@ -23,6 +23,13 @@ import local.textchat.registry.User;
  * first page, replaced by the answer to each {@code who} search. So a login costs at most
  * {@code fullListMax + 1} presence frames however many are online (the sockets that logged in
  * while the list was short are never more than that at once), and each frame is encoded once.
+ *
+ * <p>Changes go out as they happen, one frame each, not batched over a time window: with these
+ * lists a burst of logins is already bounded per login, and a window would only delay what a
+ * person watching the list sees. A departure reaches the sockets whose list shows the user: in a
+ * large deployment, averaged over the users, as many as a list holds ({@code pageSize}, or a
+ * search's limit), though everyone who logged in while a user was on the first page hears when
+ * that user leaves.
  */
 final class Presence {
 

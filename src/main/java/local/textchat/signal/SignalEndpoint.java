@@ -228,14 +228,17 @@ public class SignalEndpoint {
      * drop (1006), owed the resume grace period, however the server found out. Two ways of finding
      * out report other codes: Tyrus's own close listener reports 1001 "Going away." when a write to
      * a vanished client fails (a browser's own 1001 carries no such reason phrase), and a send of
-     * the outbox failed (it then closes with 1011 itself). A client's own 1011 frees the name at
-     * once, whatever its reason phrase, as every close code but 1001 and 1006 does.
+     * the outbox failed so that it closed the socket with 1011 itself ({@code sendFailed} and the
+     * 1011 that went out). A client's own 1011 frees the name at once, as every close code but
+     * 1001 and 1006 does; so does a client's close that a failed send merely raced (Undertow fails
+     * a send to a socket whose close frame has arrived, and reports the client's code).
      */
     private static int closeCode(CloseReason reason, boolean sendFailed) {
         int code = reason.getCloseCode().getCode();
         boolean transportClosed = code == CloseCodes.GOING_AWAY.getCode()
                 && TYRUS_TRANSPORT_CLOSED.equals(reason.getReasonPhrase());
-        if (transportClosed || sendFailed) {
+        boolean closedForAFailedSend = sendFailed && code == CloseCodes.UNEXPECTED_CONDITION.getCode();
+        if (transportClosed || closedForAFailedSend) {
             return CloseCodes.CLOSED_ABNORMALLY.getCode();
         }
         return code;
