@@ -11,7 +11,6 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 
 import org.junit.jupiter.api.AfterEach;
@@ -25,6 +24,7 @@ import local.textchat.registry.Pairing;
 import local.textchat.registry.Registry;
 import local.textchat.registry.User;
 import local.textchat.registry.Users;
+import local.textchat.support.RecordingConnection;
 
 /**
  * Cluster nodes over the {@link MemoryCluster}, where a node's link to the store is cut and healed
@@ -35,7 +35,6 @@ import local.textchat.registry.Users;
 class InMemoryClusterTest {
 
     private static final long LEASE_MILLIS = 1000;
-    private static final AtomicInteger SOCKETS = new AtomicInteger();
 
     private final MemoryCluster cluster = new MemoryCluster(LEASE_MILLIS);
     private final List<Node> nodes = new CopyOnWriteArrayList<>();
@@ -86,26 +85,6 @@ class InMemoryClusterTest {
         }
     }
 
-    /** A socket that keeps what it was sent. */
-    private static final class Socket implements Connection {
-        final String id = "s" + SOCKETS.incrementAndGet();
-        final List<String> sent = new CopyOnWriteArrayList<>();
-
-        @Override
-        public String id() {
-            return id;
-        }
-
-        @Override
-        public void send(String frame) {
-            sent.add(frame);
-        }
-
-        @Override
-        public void close(int code, String reason) {
-        }
-    }
-
     @AfterEach
     void stop() {
         nodes.forEach(node -> node.registry.clear());
@@ -116,9 +95,9 @@ class InMemoryClusterTest {
     void aNodeCutOffLongerThanTheLeaseIsBuriedAndComesBackConsistent() {
         Node one = new Node();
         Node two = new Node();
-        User alice = assertInstanceOf(Claim.Claimed.class, one.claim("alice", new Socket(), null)).user();
-        User bob = assertInstanceOf(Claim.Claimed.class, two.claim("bob", new Socket(), null)).user();
-        User carol = assertInstanceOf(Claim.Claimed.class, two.claim("carol", new Socket(), null)).user();
+        User alice = assertInstanceOf(Claim.Claimed.class, one.claim("alice", new RecordingConnection(), null)).user();
+        User bob = assertInstanceOf(Claim.Claimed.class, two.claim("bob", new RecordingConnection(), null)).user();
+        User carol = assertInstanceOf(Claim.Claimed.class, two.claim("carol", new RecordingConnection(), null)).user();
         await(() -> one.registry.find("carol").isPresent() && two.registry.find("alice").isPresent(), "presence");
         // alice is in calls with bob and carol, kept on both nodes.
         assertTrue(one.registry.pair(alice, one.user("bob"), 8) == Pairing.PAIRED && one.registry.pair(alice, one.user("carol"), 8) == Pairing.PAIRED);
@@ -129,7 +108,7 @@ class InMemoryClusterTest {
                 "node one buries node two's users within the lease");
         assertTrue(one.registry.find("bob").isEmpty());
         // The cut-off node's names are free: someone on node one takes bob's.
-        assertInstanceOf(Claim.Claimed.class, one.claim("bob", new Socket(), null));
+        assertInstanceOf(Claim.Claimed.class, one.claim("bob", new RecordingConnection(), null));
 
         two.link.heal();
         await(() -> two.events.contains("lost bob"), "node two learns that bob's name went");
@@ -145,10 +124,10 @@ class InMemoryClusterTest {
     private final class AliceDropped {
         final Node one = new Node();
         final Node two = new Node();
-        final Socket aliceSocket = new Socket();
+        final RecordingConnection aliceSocket = new RecordingConnection();
         final User alice = assertInstanceOf(Claim.Claimed.class, one.claim("alice", aliceSocket, null)).user();
-        final User dave = assertInstanceOf(Claim.Claimed.class, one.claim("dave", new Socket(), null)).user();
-        final User bob = assertInstanceOf(Claim.Claimed.class, two.claim("bob", new Socket(), null)).user();
+        final User dave = assertInstanceOf(Claim.Claimed.class, one.claim("dave", new RecordingConnection(), null)).user();
+        final User bob = assertInstanceOf(Claim.Claimed.class, two.claim("bob", new RecordingConnection(), null)).user();
 
         AliceDropped() {
             await(() -> one.registry.find("bob").isPresent() && two.registry.find("dave").isPresent(), "presence");
@@ -172,7 +151,7 @@ class InMemoryClusterTest {
     @Test
     void aUserResumingOnAnotherNodeTakesItsCallsAlong() {
         AliceDropped at = new AliceDropped();
-        Socket newSocket = new Socket();
+        RecordingConnection newSocket = new RecordingConnection();
         User aliceOnTwo = assertInstanceOf(Claim.Resumed.class, at.two.claim("alice", newSocket, at.alice.token())).user();
 
         assertEquals(at.alice.id(), aliceOnTwo.id(), "the same login, moved");
@@ -188,7 +167,7 @@ class InMemoryClusterTest {
         // lease): the store already gives alice's name to node two. Seen once in CI, by chance.
         Runnable deliver = at.one.link.hold();
         CompletableFuture<Claim> claim = CompletableFuture.supplyAsync(
-                () -> at.two.claim("alice", new Socket(), at.alice.token()));
+                () -> at.two.claim("alice", new RecordingConnection(), at.alice.token()));
         Thread.sleep(LEASE_MILLIS);
         deliver.run();
         User aliceOnTwo = assertInstanceOf(Claim.Resumed.class, claim.get(10, TimeUnit.SECONDS)).user();
